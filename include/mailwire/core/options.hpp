@@ -1,0 +1,49 @@
+// Parse options: the mode and every limit on what a peer controls. The defaults are safe
+// for a server facing the internet; a client talking to a trusted server may raise them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mailwire {
+
+/// strict: the RFC grammar to the letter. lenient: also the documented quirks of real
+/// servers (each listed in docs/QUIRKS.md with the server that sends it and a test).
+enum class parse_mode : std::uint8_t { strict, lenient };
+
+struct parse_options {
+    parse_mode mode = parse_mode::strict;
+
+    /// Longest line, CRLF included, outside literals (IMAP; POP3 in lenient mode).
+    std::size_t max_line = 64 * 1024;
+    /// Largest single literal ({n}, {n+}, {n-}, ~{n}) accepted by the IMAP framer.
+    std::uint64_t max_literal = 64ull * 1024 * 1024;
+    /// Most literals in one IMAP message.
+    std::size_t max_literals_per_message = 1024;
+    /// Largest IMAP message: all its lines and literals together.
+    std::uint64_t max_message = 128ull * 1024 * 1024;
+    /// Deepest nesting of parentheses (search keys, BODYSTRUCTURE, generic lists): one
+    /// budget shared by a whole message.
+    std::size_t max_depth = 64;
+    /// Longest list (FETCH items, capabilities, listing lines, addresses, ...).
+    std::size_t max_list = 100000;
+
+    /// POP3 command line, CRLF included (RFC 2449 §4: 255). Enforced in strict mode; in
+    /// lenient mode `max_line` applies instead.
+    std::size_t pop3_max_command_line = 255;
+    /// POP3 command argument length (RFC 2449 §4: 40). Strict mode only.
+    std::size_t pop3_max_argument = 40;
+    /// POP3 first response line, CRLF included (RFC 2449 §4: 512). Strict mode only.
+    std::size_t pop3_max_response_line = 512;
+
+    constexpr bool strict() const noexcept { return mode == parse_mode::strict; }
+    constexpr bool lenient() const noexcept { return mode == parse_mode::lenient; }
+
+    static constexpr parse_options make_lenient() noexcept {
+        parse_options o;
+        o.mode = parse_mode::lenient;
+        return o;
+    }
+};
+
+} // namespace mailwire
