@@ -1,0 +1,33 @@
+# mailwire_read_header_version(<header> <out-var>)
+#
+# Reads MAILWIRE_VERSION_{MAJOR,MINOR,PATCH} and the mailwire::version string
+# literal from include/mailwire/version.hpp. Sets <out-var> to "X.Y.Z" if the
+# macros and the string literal agree, or to a diagnostic string otherwise
+# (which then never equals PROJECT_VERSION). Usable in project and -P mode.
+function(mailwire_read_header_version header out_var)
+  if(NOT EXISTS "${header}")
+    set(${out_var} "<missing ${header}>" PARENT_SCOPE)
+    return()
+  endif()
+  file(READ "${header}" _text)
+  foreach(_part MAJOR MINOR PATCH)
+    if(_text MATCHES "#[ \t]*define[ \t]+MAILWIRE_VERSION_${_part}[ \t]+([0-9]+)")
+      set(_${_part} "${CMAKE_MATCH_1}")
+    else()
+      set(${out_var} "<no MAILWIRE_VERSION_${_part} in ${header}>" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  set(_macros "${_MAJOR}.${_MINOR}.${_PATCH}")
+  if(_text MATCHES "string_view[ \t]+version[ \t]*=[ \t]*\"([^\"]*)\"")
+    set(_literal "${CMAKE_MATCH_1}")
+  else()
+    set(${out_var} "<no mailwire::version literal in ${header}>" PARENT_SCOPE)
+    return()
+  endif()
+  if(NOT _literal STREQUAL _macros)
+    set(${out_var} "<macros say ${_macros}, literal says ${_literal}>" PARENT_SCOPE)
+    return()
+  endif()
+  set(${out_var} "${_macros}" PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,136 @@
+# cmake -DMODE=<install|find_package|add_subdirectory|pkg_config> ... -P RunConsumerTest.cmake
+#
+# Driver for the consumer.* CTest tests (see cmake/ConsumerTests.cmake, which
+# passes SOURCE_DIR, BINARY_DIR, WORK_DIR, PREFIX, INCLUDEDIR, CMAKEDIR,
+# PKGCONFIGDIR, CXX, GENERATOR, MAKE_PROGRAM, CONFIG, EXPECTED_VERSION,
+# EXTRA_PREFIX_PATH, fmt_DIR and PKG_CONFIG).
+cmake_minimum_required(VERSION 3.20)
+
+function(run)
+  string(REPLACE ";" " " _pretty "${ARGN}")
+  message(STATUS "+ ${_pretty}")
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE _rc)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "command failed (${_rc}): ${_pretty}")
+  endif()
+endfunction()
+
+# Configure, build and run one of the CMake consumer projects.
+function(cmake_consumer name)
+  set(_src "${SOURCE_DIR}/tests/consumers/${name}")
+  set(_bin "${WORK_DIR}/${name}")
+  file(REMOVE_RECURSE "${_bin}")  # always a fresh configure
+
+  set(_args -S "${_src}" -B "${_bin}" -G "${GENERATOR}"
+    "-DCMAKE_CXX_COMPILER=${CXX}"
+    "-DMAILWIRE_EXPECTED_VERSION=${EXPECTED_VERSION}")
+  if(MAKE_PROGRAM)
+    list(APPEND _args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+  endif()
+  if(CONFIG)
+    list(APPEND _args "-DCMAKE_BUILD_TYPE=${CONFIG}")
+  endif()
+  if(fmt_DIR)
+    list(APPEND _args "-Dfmt_DIR=${fmt_DIR}")
+  endif()
+  list(APPEND _args ${ARGN})
+
+  run("${CMAKE_COMMAND}" ${_args})
+  if(CONFIG)
+    run("${CMAKE_COMMAND}" --build "${_bin}" --config "${CONFIG}")
+  else()
+    run("${CMAKE_COMMAND}" --build "${_bin}")
+  endif()
+
+  # The consumer projects put their executable in <bin>/bin for every config.
+  set(_exe "${_bin}/bin/consumer${CMAKE_EXECUTABLE_SUFFIX}")
+  if(NOT EXISTS "${_exe}" AND EXISTS "${_exe}.exe")
+    set(_exe "${_exe}.exe")
+  endif()
+  run("${_exe}")
+endfunction()
+
+# find_package() also honours the CMAKE_PREFIX_PATH environment variable,
+# which sidesteps passing a ';'-list through execute_process().
+function(set_prefix_path_env)
+  if(WIN32)
+    set(_sep ";")
+  else()
+    set(_sep ":")
+  endif()
+  set(_all ${ARGN})
+  if(DEFINED ENV{CMAKE_PREFIX_PATH} AND NOT "$ENV{CMAKE_PREFIX_PATH}" STREQUAL "")
+    list(APPEND _all "$ENV{CMAKE_PREFIX_PATH}")
+  endif()
+  string(JOIN "${_sep}" _joined ${_all})
+  set(ENV{CMAKE_PREFIX_PATH} "${_joined}")
+  message(STATUS "CMAKE_PREFIX_PATH (env)=${_joined}")
+endfunction()
+
+string(REPLACE "|" ";" EXTRA_PREFIX_PATH "${EXTRA_PREFIX_PATH}")
+
+if(MODE STREQUAL "install")
+  file(REMOVE_RECURSE "${PREFIX}")  # no stale headers from earlier runs
+  if(CONFIG)
+    run("${CMAKE_COMMAND}" --install "${BINARY_DIR}" --prefix "${PREFIX}" --config "${CONFIG}")
+  else()
+    run("${CMAKE_COMMAND}" --install "${BINARY_DIR}" --prefix "${PREFIX}")
+  endif()
+  foreach(_f "${INCLUDEDIR}/mailwire/version.hpp"
+             "${CMAKEDIR}/mailwireConfig.cmake"
+             "${CMAKEDIR}/mailwireConfigVersion.cmake"
+             "${CMAKEDIR}/mailwireTargets.cmake"
+             "${PKGCONFIGDIR}/mailwire.pc")
+    if(NOT EXISTS "${PREFIX}/${_f}")
+      message(FATAL_ERROR "install did not produce ${PREFIX}/${_f}")
+    endif()
+  endforeach()
+  if(EXISTS "${PREFIX}/lib" OR EXISTS "${PREFIX}/lib64" OR EXISTS "${PREFIX}/bin")
+    message(FATAL_ERROR "header-only install must not create lib/ or bin/ under ${PREFIX}")
+  endif()
+
+elseif(MODE STREQUAL "find_package")
+  set_prefix_path_env("${PREFIX}" ${EXTRA_PREFIX_PATH})
+  cmake_consumer(find_package)
+
+elseif(MODE STREQUAL "add_subdirectory")
+  set_prefix_path_env(${EXTRA_PREFIX_PATH})
+  cmake_consumer(add_subdirectory "-DMAILWIRE_SOURCE_DIR=${SOURCE_DIR}")
+
+elseif(MODE STREQUAL "pkg_config")
+  set(_pcdir "${PREFIX}/${PKGCONFIGDIR}")
+  if(DEFINED ENV{PKG_CONFIG_PATH} AND NOT "$ENV{PKG_CONFIG_PATH}" STREQUAL "")
+    set(ENV{PKG_CONFIG_PATH} "${_pcdir}:$ENV{PKG_CONFIG_PATH}")
+  else()
+    set(ENV{PKG_CONFIG_PATH} "${_pcdir}")
+  endif()
+  message(STATUS "PKG_CONFIG_PATH=$ENV{PKG_CONFIG_PATH}")
+
+  foreach(_q "--cflags;mailwire" "--libs;fmt")
+    execute_process(COMMAND "${PKG_CONFIG}" ${_q}
+      OUTPUT_VARIABLE _out OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _rc)
+    if(NOT _rc EQUAL 0)
+      message(FATAL_ERROR "pkg-config ${_q} failed (${_rc})")
+    endif()
+    list(GET _q 0 _kind)
+    string(REPLACE "--" "" _kind "${_kind}")
+    separate_arguments(_pc_${_kind} UNIX_COMMAND "${_out}")
+    message(STATUS "pkg-config ${_q}: ${_out}")
+  endforeach()
+  if(NOT _pc_cflags MATCHES "-std=c\\+\\+20")
+    message(FATAL_ERROR "mailwire.pc Cflags lack -std=c++20: ${_pc_cflags}")
+  endif()
+
+  set(_bin "${WORK_DIR}/pkg_config")
+  file(REMOVE_RECURSE "${_bin}")
+  file(MAKE_DIRECTORY "${_bin}")
+  set(_exe "${_bin}/consumer${CMAKE_EXECUTABLE_SUFFIX}")
+  run("${CXX}" ${_pc_cflags}
+      "-DMAILWIRE_EXPECTED_VERSION=\"${EXPECTED_VERSION}\""
+      "${SOURCE_DIR}/tests/consumers/pkg_config/main.cpp"
+      ${_pc_libs} -o "${_exe}")
+  run("${_exe}")
+
+else()
+  message(FATAL_ERROR "RunConsumerTest.cmake: unknown MODE '${MODE}'")
+endif()

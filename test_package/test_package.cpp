@@ -1,0 +1,9 @@
+#include <mailwire/mailwire.hpp>
+
+#include <fmt/format.h>
+
+int main()
+{
+    fmt::print("mailwire {}\n", mailwire::version);
+    return mailwire::version.empty() ? 1 : 0;
+}
