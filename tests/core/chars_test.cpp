@@ -58,7 +58,8 @@ TEST_CASE("IMAP character classes (RFC 9051 section 9) over all 256 bytes", "[ch
 
 TEST_CASE("POP3 character classes (RFC 2449 section 9) over all 256 bytes", "[chars]") {
     check_table(pop3_vchar, [](unsigned b) { return b >= 0x21 && b <= 0x7E; });
-    check_table(pop3_schar, [](unsigned b) { return b >= 0x21 && b <= 0x7F && b != ']'; });
+    check_table(pop3_schar, [](unsigned b) { return b >= 0x21 && b <= 0x7F && b != '['; });
+    check_table(pop3_rchar, [](unsigned b) { return b >= 0x21 && b <= 0x7F && b != '/' && b != ']'; });
 }
 
 TEST_CASE("char_set operations", "[chars]") {

@@ -125,8 +125,13 @@ inline constexpr char_set quoted_char = text_char - quoted_specials;
 /// VCHAR per RFC 2449 §9's grammar: the printable characters, used for keywords, params
 /// and unique-ids (uid chars are 0x21-0x7E, RFC 1939 §7).
 inline constexpr char_set pop3_vchar = vchar;
-/// schar = %x21-5C / %x5E-7F  ; printable, excluding "]"   (RFC 2449 §9, resp-code levels)
-inline constexpr char_set pop3_schar = char_set::range(0x21, 0x5C) | char_set::range(0x5E, 0x7F);
+/// schar = %x21-5A / %x5C-7F  ; printable, excluding "["   (RFC 2449 §9: the first
+/// character of text that is not a resp-code)
+inline constexpr char_set pop3_schar = char_set::range(0x21, 0x5A) | char_set::range(0x5C, 0x7F);
+/// rchar = %x21-2E / %x30-5C / %x5E-7F  ; printable, excluding "/" and "]"
+/// (RFC 2449 §9: resp-level = 1*rchar)
+inline constexpr char_set pop3_rchar =
+    char_set::range(0x21, 0x2E) | char_set::range(0x30, 0x5C) | char_set::range(0x5E, 0x7F);
 
 // ---- helpers -------------------------------------------------------------------------
 

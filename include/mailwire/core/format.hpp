@@ -53,17 +53,21 @@ constexpr parse_error unsafe(std::string_view what, std::size_t offset = 0) noex
 template <class T>
 result<std::string> to_wire(const T& value) {
     if (auto ok = check_writable(value); !ok) return ok.error();
-    std::string out;
-    fmt::format_to(std::back_inserter(out), "{}", value);
-    return out;
+    // Through fmt's own buffer: formatters then write in bulk (fmt 9 writes a
+    // std::back_insert_iterator one character at a time).
+    fmt::memory_buffer buf;
+    fmt::format_to(fmt::appender(buf), "{}", value);
+    return std::string(buf.data(), buf.size());
 }
 
-/// Checked serialization appended to any container of char with push_back (a
-/// std::string, a std::vector<char>, fmt::memory_buffer): nothing is appended on refusal.
+/// Checked serialization appended to any container of char with range insert (a
+/// std::string, a std::vector<char>): nothing is appended on refusal.
 template <class Buffer, class T>
 result<void> write_wire(Buffer& buffer, const T& value) {
     if (auto ok = check_writable(value); !ok) return ok.error();
-    fmt::format_to(std::back_inserter(buffer), "{}", value);
+    fmt::memory_buffer buf;
+    fmt::format_to(fmt::appender(buf), "{}", value);
+    buffer.insert(buffer.end(), buf.data(), buf.data() + buf.size());
     return {};
 }
 
