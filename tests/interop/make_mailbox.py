@@ -17,8 +17,11 @@ CRLF = "\r\n"
 
 
 def msg(headers, body):
-    lines = [f"{k}: {v}" for k, v in headers] + [""] + body.split("\n")
-    return CRLF.join(lines).encode("utf-8")
+    # Every line ends in CRLF, the last one too: that is how a message arrives over SMTP, and
+    # a POP3 server must add a CRLF to a last line that lacks one (RETR sends whole lines),
+    # which would make the downloaded message differ from the file by those two bytes.
+    lines = [f"{k}: {v}" for k, v in headers] + [""] + (body.split("\n") if body else [])
+    return (CRLF.join(lines) + CRLF).encode("utf-8")
 
 
 def base_headers(n, subject, ctype="text/plain; charset=us-ascii"):

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -18,8 +19,8 @@ class [[nodiscard]] result {
 public:
     using value_type = T;
 
-    constexpr result(const T& v) : has_(true) { std::construct_at(&val_, v); }
-    constexpr result(T&& v) : has_(true) { std::construct_at(&val_, std::move(v)); }
+    constexpr result(const T& v) : has_(true) { construct(v); }
+    constexpr result(T&& v) : has_(true) { construct(std::move(v)); }
     constexpr result(parse_error e) noexcept : err_(e), has_(false) {}
 
     constexpr result(const result& o) : has_(o.has_) {
@@ -65,6 +66,26 @@ public:
 
 private:
     constexpr void check() const { if (!has_) std::abort(); }
+
+    // g++ 12 at -O2 reports -Wmaybe-uninitialized when a std::variant whose active
+    // alternative is smaller than its storage is copied in here (the copy moves the unused
+    // padding too): a false positive, silenced for this one statement. Placement new rather
+    // than construct_at so that the pragma's location is the one the warning names.
+    template <class U>
+    constexpr void construct(U&& v) {
+        if (std::is_constant_evaluated()) {
+            std::construct_at(&val_, std::forward<U>(v));
+        } else {
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+            ::new (static_cast<void*>(&val_)) T(std::forward<U>(v));
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+        }
+    }
     constexpr void destroy() noexcept { if (has_) std::destroy_at(&val_); }
 
     union {

@@ -26,7 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <deque>
+#include <mailwire/core/ring_queue.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -434,8 +434,8 @@ private:
     }
 
     parse_options opts_;
-    std::deque<pending> pending_;
-    std::deque<done> done_;
+    ring_queue<pending> pending_;
+    ring_queue<done> done_;
     std::string buf_;
     std::uint64_t base_ = 0; // stream offset of buf_[0]
     std::uint64_t scan_ = 0; // stream offset of the next octet to scan

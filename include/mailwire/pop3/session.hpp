@@ -18,7 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <mailwire/core/ring_queue.hpp>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -283,7 +283,7 @@ private:
         }
     }
 
-    std::deque<pending> pending_;
+    ring_queue<pending> pending_;
     facts now_{};
     bool challenge_open_ = false; // a "+" challenge was sent, the client has not answered
 };
