@@ -111,6 +111,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -519,6 +520,49 @@ private:
         }
     }
 
+    // Runs the recognizer over d[pos_, seg_end) with the same outcome as feeding it every
+    // byte, but touching only the bytes that can matter. When the segment ends at a line end,
+    // a literal announcement ("~"? "{" digits ["+" / "-"] "}" [CR]) can only be its tail:
+    // find that tail's "{" walking backwards and feed from there; if the tail has none, the
+    // recognizer ends dead. Only when the backwards walk reaches the segment's start (an
+    // announcement begun in bytes fed earlier), or the line has not ended yet, is every
+    // byte fed. pos_ ends at seg_end.
+    void recognize_segment(const char* d, std::size_t seg_end, bool at_line_end) noexcept {
+        const std::size_t from = pos_;
+        std::size_t feed_from = from;
+        if (at_line_end) {
+            // Walk the tail backwards; reaching `from` means the announcement (if any) began
+            // in earlier bytes, so every byte is fed (feed_from stays `from`).
+            std::size_t j = seg_end;
+            bool dead = false;
+            if (j > from && d[j - 1] == '\r') --j;
+            if (j > from) {
+                if (d[j - 1] != '}') dead = true;
+                else --j;
+            }
+            if (!dead && j > from && (d[j - 1] == '+' || d[j - 1] == '-')) --j;
+            if (!dead && j > from) {
+                const std::size_t digits_end = j;
+                while (j > from && chars::digit(d[j - 1])) --j;
+                if (j > from) {
+                    if (j == digits_end || d[j - 1] != '{') dead = true;
+                    else feed_from = j - 1; // the "{"; recognize() reads prev_ for "~"
+                }
+            }
+            if (dead) { // no announcement ends this line
+                rec_ = rec::dead;
+                prev_ = seg_end > from ? d[seg_end - 1] : prev_;
+                pos_ = seg_end;
+                return;
+            }
+        }
+        if (feed_from > from) prev_ = d[feed_from - 1];
+        for (pos_ = feed_from; pos_ < seg_end; ++pos_) {
+            recognize(d[pos_]);
+            prev_ = d[pos_];
+        }
+    }
+
     // ---- scanning ----
 
     // Scans the current line segment from pos_. Returns event (ev filled), literal (a
@@ -538,10 +582,10 @@ private:
             }
         }
         const std::size_t stop = limit < end ? limit : end;
-        while (pos_ < stop) {
+        while (pos_ < stop && cls_ != cls::done) { // the first bytes: classify the message
             const char c = d[pos_];
             ++examined_;
-            if (cls_ != cls::done) classify(c);
+            classify(c);
             if (c == '\n') {
                 const std::size_t lf = pos_++;
                 return line_end(lf, ev);
@@ -549,6 +593,19 @@ private:
             recognize(c);
             prev_ = c;
             ++pos_;
+        }
+        if (pos_ < stop) {
+            // The rest of the line: memchr to its end, then run the literal recognizer only
+            // where an announcement can be (it must sit right before the line end).
+            const auto* hit = static_cast<const char*>(std::memchr(d + pos_, '\n', stop - pos_));
+            const std::size_t seg_end = hit ? static_cast<std::size_t>(hit - d) : stop;
+            examined_ += (hit ? seg_end + 1 : seg_end) - pos_;
+            recognize_segment(d, seg_end, hit != nullptr);
+            pos_ = seg_end;
+            if (hit) {
+                const std::size_t lf = pos_++;
+                return line_end(lf, ev);
+            }
         }
         if (!discarding_ && pos_ == limit && pos_ < end) {
             // A byte past the limit has arrived and the line has not ended.

@@ -1,0 +1,200 @@
+// IMAP throughput on generated, realistic corpora (deterministic, seeded):
+//   (a) answers to `UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)`
+//       for 20,000 varied messages: encoded-word subjects, several addresses, nested
+//       multiparts with parameters and dispositions;
+//   (b) BODY[] literals of 1 KB to 200 KB;
+//   (c) a typical session mix.
+// For each: MB/s, messages/s and heap allocations per message for framing alone and for
+// the full typed parse, as the median of several runs.
+//
+//   bench_imap [runs]
+#include <mailwire/imap/framer.hpp>
+#if __has_include(<mailwire/imap/response.hpp>)
+#include <mailwire/imap/response.hpp>
+#define MAILWIRE_BENCH_HAS_RESPONSE 1
+#endif
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "bench_support.hpp"
+
+namespace imap = mailwire::imap;
+
+namespace {
+
+const std::vector<std::string> first_names{"Alice", "Bob", "Carol", "Dave", "Eve", "Mallory", "Peggy", "Trent",
+                                           "Victor", "Walter", "=?UTF-8?Q?Zo=C3=AB?=", "=?ISO-8859-1?Q?Jos=E9?="};
+const std::vector<std::string> domains{"example.org", "example.com", "mail.example.net", "lists.example.edu"};
+const std::vector<std::string> subjects{
+    "\"Quarterly report\"", "\"Re: lunch on Friday?\"", "\"=?UTF-8?B?w4l0w6kgw6AgUGFyaXM=?=\"",
+    "\"=?ISO-8859-1?Q?Caf=E9_meeting?=\"", "\"Fwd: [list] build failed on main\"", "NIL",
+    "\"=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?= and more\"", "\"Invoice #4711 \\\"urgent\\\"\""};
+
+std::string address(bench::rng& r) {
+    const std::string& n = r.pick(first_names);
+    std::string name = r.between(0, 4) == 0 ? "NIL" : "\"" + n + " Example\"";
+    return "(" + name + " NIL \"" + n.substr(0, 3) + std::to_string(r.between(1, 99)) + "\" \"" + r.pick(domains) + "\")";
+}
+
+std::string address_list(bench::rng& r, std::uint64_t min, std::uint64_t max) {
+    const auto n = r.between(min, max);
+    if (n == 0) return "NIL";
+    std::string s = "(";
+    for (std::uint64_t i = 0; i < n; ++i) s += address(r);
+    return s + ")";
+}
+
+std::string envelope(bench::rng& r, std::uint64_t n) {
+    const std::string from = address_list(r, 1, 1);
+    return "(\"Mon, " + std::to_string(n % 28 + 1) + " Jun 2026 10:" + std::to_string(10 + n % 50) + ":00 +0200\" " +
+           r.pick(subjects) + " " + from + " " + from + " " + from + " " + address_list(r, 1, 4) + " " +
+           address_list(r, 0, 3) + " NIL " + (r.between(0, 2) == 0 ? "\"<parent" + std::to_string(n) + "@example.org>\"" : "NIL") +
+           " \"<msg" + std::to_string(n) + "." + std::to_string(r.next() % 100000) + "@example.org>\")";
+}
+
+std::string text_part(bench::rng& r, const char* subtype) {
+    return std::string("(\"text\" \"") + subtype + "\" (\"charset\" \"" + (r.between(0, 1) ? "utf-8" : "us-ascii") +
+           "\") NIL NIL \"" + (r.between(0, 2) ? "quoted-printable" : "7bit") + "\" " +
+           std::to_string(r.between(100, 90000)) + " " + std::to_string(r.between(3, 1500)) + " NIL NIL NIL NIL)";
+}
+
+std::string attachment(bench::rng& r) {
+    const std::string name = "\"report-" + std::to_string(r.next() % 1000) + ".pdf\"";
+    return "(\"application\" \"pdf\" (\"name\" " + name + ") NIL NIL \"base64\" " + std::to_string(r.between(2000, 900000)) +
+           " NIL (\"attachment\" (\"filename\" " + name + ")) NIL NIL)";
+}
+
+std::string body(bench::rng& r, int depth) {
+    const auto shape = depth > 2 ? 0 : r.between(0, 5);
+    if (shape <= 1) return text_part(r, shape ? "plain" : "html");
+    if (shape == 2)
+        return "(" + text_part(r, "plain") + text_part(r, "html") + " \"alternative\" (\"boundary\" \"b" +
+               std::to_string(r.next() % 100000) + "\") NIL NIL NIL)";
+    std::string s = "(" + body(r, depth + 1);
+    const auto extra = r.between(1, 3);
+    for (std::uint64_t i = 0; i < extra; ++i) s += (r.between(0, 1) ? attachment(r) : body(r, depth + 1));
+    return s + " \"mixed\" (\"boundary\" \"m" + std::to_string(r.next() % 100000) + "\") NIL NIL NIL)";
+}
+
+std::string fetch_corpus() {
+    bench::rng r(9051);
+    static const std::vector<std::string> flags{"()", "(\\Seen)", "(\\Seen \\Answered)", "(\\Flagged $Important)",
+                                                "(\\Seen $Forwarded)"};
+    std::string out;
+    for (std::uint64_t n = 1; n <= 20000; ++n)
+        out += "* " + std::to_string(n) + " FETCH (UID " + std::to_string(n + 1000) + " FLAGS " + r.pick(flags) +
+               " INTERNALDATE \"" + (n % 28 < 9 ? "0" : "") + std::to_string(n % 28 + 1) +
+               "-Jun-2026 10:00:00 +0200\" RFC822.SIZE " +
+               std::to_string(r.between(500, 2000000)) + " ENVELOPE " + envelope(r, n) + " BODYSTRUCTURE " + body(r, 0) +
+               ")\r\n";
+    out += "a5 OK Fetch completed (0.123 + 0.000 secs).\r\n";
+    return out;
+}
+
+std::string literal_corpus() {
+    bench::rng r(3501);
+    std::string out;
+    for (std::uint64_t n = 1; n <= 400; ++n) {
+        const auto size = r.between(1024, 200 * 1024);
+        std::string body;
+        while (body.size() < size) body += "Line of a message body with some text " + std::to_string(r.next() % 1000) + "\r\n";
+        body.resize(size);
+        out += "* " + std::to_string(n) + " FETCH (UID " + std::to_string(n) + " BODY[] {" + std::to_string(size) + "}\r\n" +
+               body + ")\r\n";
+    }
+    out += "a6 OK Fetch completed.\r\n";
+    return out;
+}
+
+std::string session_corpus() {
+    bench::rng r(2177);
+    std::string out = "* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN] Dovecot ready.\r\n";
+    for (int round = 0; round < 3000; ++round) {
+        out += "a1 OK [CAPABILITY IMAP4rev1 SASL-IR ID ENABLE IDLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN "
+               "NAMESPACE UIDPLUS LIST-EXTENDED CONDSTORE QRESYNC ESEARCH SEARCHRES LIST-STATUS BINARY MOVE] Logged in\r\n";
+        out += "* LIST (\\HasNoChildren) \"/\" INBOX\r\n* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n"
+               "* LIST (\\HasChildren) \"/\" Archive\r\n* LIST (\\HasNoChildren) \"/\" \"Archive/2025\"\r\n";
+        out += "a2 OK List completed.\r\n";
+        out += "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
+               "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted.\r\n"
+               "* " + std::to_string(r.between(10, 5000)) + " EXISTS\r\n* 0 RECENT\r\n"
+               "* OK [UIDVALIDITY 1795669922] UIDs valid\r\n* OK [UIDNEXT 4711] Predicted next UID\r\n"
+               "a3 OK [READ-WRITE] Select completed.\r\n";
+        for (int i = 0; i < 5; ++i)
+            out += "* " + std::to_string(r.between(1, 5000)) + " FETCH (UID " + std::to_string(r.between(1, 9000)) +
+                   " FLAGS (\\Seen) MODSEQ (" + std::to_string(r.between(1, 1000000)) + "))\r\n";
+        out += "* SEARCH 2 84 882 1024 2048\r\n* STATUS INBOX (MESSAGES 231 UIDNEXT 44292 UNSEEN 3)\r\n";
+        out += "+ idling\r\n* 4712 EXISTS\r\na4 OK Idle completed.\r\n* BYE Logging out\r\na5 OK Logout completed.\r\n";
+    }
+    return out;
+}
+
+/// Frames `stream` in place, calling on_message for each complete message.
+template <class OnMessage>
+std::size_t frame_all(imap::framer& f, std::string_view stream, OnMessage&& on_message) {
+    std::size_t messages = 0;
+    std::size_t pos = 0;
+    for (;;) {
+        const std::string_view buf = stream.substr(pos);
+        const auto ev = f.next(buf);
+        if (ev.status == imap::frame_status::need_more) break;
+        if (ev.status == imap::frame_status::error) {
+            std::fprintf(stderr, "framing error %.*s at %zu\n", static_cast<int>(mailwire::to_string(ev.error.code).size()),
+                         mailwire::to_string(ev.error.code).data(), pos + ev.error.offset);
+            std::abort();
+        }
+        if (ev.status == imap::frame_status::message) {
+            on_message(ev.bytes(buf));
+            ++messages;
+        }
+        pos += ev.consume;
+    }
+    return messages;
+}
+
+void run(std::string_view name, const std::string& stream, int runs) {
+    imap::framer f({imap::direction::server_to_client});
+    bench::report(std::string(name) + ": framing", bench::measure(stream.size(), runs, [&] {
+        std::size_t bytes = 0;
+        auto n = frame_all(f, stream, [&](std::string_view m) { bytes += m.size(); });
+        bench::keep(bytes);
+        return n;
+    }));
+#if defined(MAILWIRE_BENCH_HAS_RESPONSE)
+    imap::response_storage storage;
+    bench::report(std::string(name) + ": framing + typed parse", bench::measure(stream.size(), runs, [&] {
+        std::size_t ok = 0;
+        auto n = frame_all(f, stream, [&](std::string_view m) {
+            auto r = imap::parse_response(m, storage);
+            if (!r) {
+                std::fprintf(stderr, "parse error %.*s at %zu in: %.*s\n",
+                             static_cast<int>(mailwire::to_string(r.error().code).size()),
+                             mailwire::to_string(r.error().code).data(), r.error().offset,
+                             static_cast<int>(m.size() < 400 ? m.size() : 400), m.data());
+                std::abort();
+            }
+            ++ok;
+        });
+        bench::keep(ok);
+        return n;
+    }));
+#else
+    std::printf("%.*s: typed parse not measured (imap/response.hpp is not there yet)\n", static_cast<int>(name.size()),
+                name.data());
+#endif
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const int runs = argc > 1 ? std::atoi(argv[1]) : 7;
+    const std::string a = fetch_corpus(), b = literal_corpus(), c = session_corpus();
+    std::printf("corpora: (a) %.1f MB, (b) %.1f MB, (c) %.1f MB\n", static_cast<double>(a.size()) / 1048576.0,
+                static_cast<double>(b.size()) / 1048576.0, static_cast<double>(c.size()) / 1048576.0);
+    run("(a) UID FETCH envelope+bodystructure x20000", a, runs);
+    run("(b) BODY[] literals 1-200 KB", b, runs);
+    run("(c) session mix", c, runs);
+    return 0;
+}
