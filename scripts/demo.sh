@@ -25,7 +25,10 @@ fi
 [[ -n "${CXX:-}" ]] && configure+=("-DCMAKE_CXX_COMPILER=$CXX")
 "${configure[@]}" >/dev/null
 
-if ! cmake --build "$build_dir" --target help 2>/dev/null | grep -q 'mailwire-parse'; then
+# Capture first: `grep -q` would close the pipe early and, under pipefail, the SIGPIPE'd
+# cmake would make the test fail even when the target exists.
+targets=$(cmake --build "$build_dir" --target help 2>/dev/null || true)
+if ! grep -q 'mailwire-parse' <<<"$targets"; then
   echo "demo: the build has no mailwire-parse target yet; nothing to run" >&2
   exit 1
 fi
