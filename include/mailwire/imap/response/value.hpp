@@ -1,0 +1,463 @@
+// Generic IMAP values (server -> client): the tokenized form every response is made of
+// (atoms, numbers, strings, literals, NIL and nested parenthesized lists). Unknown
+// untagged responses, unknown FETCH items and the parts of known responses that are lists
+// of extension data are kept as a `value_list`: the validated bytes plus a lazy iterator
+// that re-reads them, so nothing is allocated and nothing is copied.
+//
+// Lifetime: a value_list is a view into the message it was parsed from.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include <mailwire/core/chars.hpp>
+#include <mailwire/core/error.hpp>
+#include <mailwire/core/format.hpp>
+#include <mailwire/core/number.hpp>
+#include <mailwire/core/options.hpp>
+#include <mailwire/core/result.hpp>
+#include <mailwire/core/scanner.hpp>
+#include <mailwire/imap/rules/mutf7.hpp>
+#include <mailwire/imap/rules/string.hpp>
+
+namespace mailwire::imap {
+
+/// What a generic value is.
+enum class value_kind : std::uint8_t {
+    atom,   ///< a bare token (may hold "[...]" groups, e.g. BODY[HEADER.FIELDS (DATE)]<0>)
+    number, ///< a bare token of digits only
+    string, ///< quoted, literal or literal8 (see str.form)
+    nil,    ///< NIL, any case
+    list,   ///< "(" ... ")"
+};
+
+constexpr std::string_view to_string(value_kind k) noexcept {
+    switch (k) {
+    case value_kind::atom: return "atom";
+    case value_kind::number: return "number";
+    case value_kind::string: return "string";
+    case value_kind::nil: return "nil";
+    case value_kind::list: return "list";
+    }
+    return "?";
+}
+
+struct value;
+
+namespace detail::resp {
+/// Bytes of a generic bare token: anything but SP, CTL, "(", ")", DQUOTE, 8-bit; "[" opens
+/// a group that runs to its "]" and may hold SP and parentheses (section specifiers).
+inline constexpr chars::char_set generic_token_char =
+    chars::char7 - chars::ctl - chars::char_set(" ()\"");
+
+struct value_scan {
+    std::size_t len = 0;      ///< bytes of the value
+    value_kind kind = value_kind::atom;
+};
+} // namespace detail::resp
+
+/// A sequence of generic values separated by SP (adjacent lists may touch: ")(" as in
+/// BODYSTRUCTURE and THREAD), validated when parsed. Iterating yields `value`s.
+class value_list {
+public:
+    class iterator;
+    constexpr value_list() noexcept = default;
+    /// Validates `text` (the inside of a list, or the rest of a line) and views it.
+    static constexpr result<value_list> parse(std::string_view text, const parse_options& opts = {});
+
+    constexpr std::string_view text() const noexcept { return text_; }
+    constexpr bool empty() const noexcept { return text_.empty(); }
+    constexpr parse_mode mode() const noexcept { return mode_; }
+    constexpr iterator begin() const noexcept;
+    constexpr iterator end() const noexcept;
+    constexpr std::size_t size() const noexcept;
+
+    friend constexpr bool operator==(const value_list& a, const value_list& b) noexcept;
+
+    // Used by the parsers that validated `t`.
+    static constexpr value_list make(std::string_view t, parse_mode m) noexcept {
+        value_list l;
+        l.text_ = t;
+        l.mode_ = m;
+        return l;
+    }
+
+private:
+    std::string_view text_;
+    parse_mode mode_ = parse_mode::strict;
+};
+
+/// One generic value.
+struct value {
+    value_kind kind = value_kind::nil;
+    /// atom / number: the token (form atom). string: the string. nil: NIL.
+    string_value str = string_value::nil();
+    /// list: the items.
+    value_list items;
+    /// Whether SP came before this value in its list (false only for the first item and
+    /// for a list that touches the list before it).
+    bool sp_before = false;
+
+    constexpr bool is_nil() const noexcept { return kind == value_kind::nil; }
+    constexpr bool is_list() const noexcept { return kind == value_kind::list; }
+    /// atom/number text, or a string's raw text.
+    constexpr std::string_view text() const noexcept { return str.text; }
+    /// The number, for value_kind::number (0 when it does not fit 63 bits).
+    constexpr std::uint64_t number() const noexcept {
+        auto r = parse_number64(str.text);
+        return r ? *r : 0;
+    }
+    /// Equal kind and content (strings by decoded content, atoms exactly, lists item by item).
+    friend constexpr bool operator==(const value& a, const value& b) noexcept {
+        if (a.kind != b.kind || a.sp_before != b.sp_before) return false;
+        switch (a.kind) {
+        case value_kind::nil: return true;
+        case value_kind::list: return a.items == b.items;
+        case value_kind::string: return a.str == b.str;
+        default: return a.str.text == b.str.text;
+        }
+    }
+};
+
+namespace detail::resp {
+
+/// Scans one generic value at `s` (without consuming it on failure semantics: the caller
+/// only uses the scanner's position on success). `depth` counts the parentheses already
+/// open in the message; one more over opts.max_depth is limit_exceeded at the "(".
+constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, std::size_t depth) noexcept;
+
+/// *(value SP) until ")" (in_list) or the end of the line (CR, LF or end of input).
+/// Lenient mode accepts doubled SP and SP before ")" / the line end (Exchange, Yahoo).
+constexpr result<void> scan_values(scanner& s, const parse_options& opts, std::size_t depth, bool in_list) noexcept {
+    std::size_t count = 0;
+    bool prev_list = false;
+    bool first = true;
+    for (;;) {
+        const char c = s.peek();
+        if (s.at_end() || c == '\r' || c == '\n' || (in_list && c == ')')) {
+            if (in_list && c != ')') return s.error(errc::invalid_syntax, "\")\"");
+            return {};
+        }
+        if (!first) {
+            const std::size_t sp_at = s.pos();
+            std::size_t n = 0;
+            while (s.consume(' ')) ++n;
+            const char d = s.peek();
+            const bool ends = s.at_end() || d == '\r' || d == '\n' || (in_list && d == ')');
+            if (n == 0) {
+                if (!(prev_list && d == '(')) return s.error(errc::invalid_syntax, in_list ? "SP or \")\"" : "SP or CRLF");
+            } else if (n > 1 || ends) {
+                if (opts.strict())
+                    return s.error_at(n > 1 ? sp_at + 1 : sp_at, errc::strict_violation,
+                                      "single SP between values (doubled or trailing SP is a server quirk)");
+                if (ends) continue;
+            }
+        }
+        if (++count > opts.max_list) return s.error(errc::limit_exceeded, "list within max_list");
+        auto v = scan_value(s, opts, depth);
+        if (!v) return v.error();
+        prev_list = v->kind == value_kind::list;
+        first = false;
+    }
+}
+
+constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+    const std::size_t start = s.pos();
+    const char c = s.peek();
+    if (s.at_end()) return s.error(errc::invalid_syntax, "value");
+    if (c == '(') {
+        if (depth + 1 > opts.max_depth) return s.error(errc::limit_exceeded, "nesting within max_depth");
+        s.advance();
+        if (auto r = scan_values(s, opts, depth + 1, true); !r) return r.error();
+        s.advance(); // ")"
+        return value_scan{s.pos() - start, value_kind::list};
+    }
+    if (c == '"') {
+        auto q = rules::quoted(s, opts, session_syntax{true});
+        if (!q) return q.error();
+        return value_scan{s.pos() - start, value_kind::string};
+    }
+    if (c == '{' || (c == '~' && s.peek(1) == '{')) {
+        auto l = c == '~' ? rules::literal8(s, opts) : rules::literal(s, opts);
+        if (!l) return l.error();
+        return value_scan{s.pos() - start, value_kind::string};
+    }
+    // A bare token, with "[...]" groups.
+    bool all_digits = true;
+    for (;;) {
+        if (s.at_end()) break;
+        const char d = s.peek();
+        if (d == '[') {
+            s.advance();
+            for (;;) {
+                if (s.at_end() || s.peek() == '\r' || s.peek() == '\n') return s.error(errc::invalid_syntax, "\"]\"");
+                const char e = s.peek();
+                if (static_cast<unsigned char>(e) >= 0x80 && opts.strict())
+                    return s.error(errc::strict_violation, "7-bit token (8-bit bytes are a server quirk)");
+                if (e == '\0') return s.error(errc::invalid_syntax, "CHAR");
+                s.advance();
+                if (e == ']') break;
+            }
+            all_digits = false;
+            continue;
+        }
+        if (static_cast<unsigned char>(d) >= 0x80) {
+            if (opts.strict()) return s.error(errc::strict_violation, "7-bit token (8-bit bytes are a server quirk)");
+            s.advance();
+            all_digits = false;
+            continue;
+        }
+        if (!generic_token_char(d)) break;
+        if (!chars::digit(d)) all_digits = false;
+        s.advance();
+    }
+    const auto tok = s.since(start);
+    if (tok.empty()) return s.error(errc::invalid_syntax, "value");
+    if (chars::iequals(tok, "NIL")) return value_scan{tok.size(), value_kind::nil};
+    return value_scan{tok.size(), all_digits ? value_kind::number : value_kind::atom};
+}
+
+/// Options for re-reading already validated text: no limits, the mode it was parsed in.
+constexpr parse_options reread_options(parse_mode m) noexcept {
+    parse_options o;
+    o.mode = parse_mode::lenient;
+    (void)m;
+    o.max_depth = static_cast<std::size_t>(-1) / 2;
+    o.max_list = static_cast<std::size_t>(-1) / 2;
+    o.max_literal = UINT64_MAX;
+    return o;
+}
+
+/// Reads the value at the start of `rest` (validated text).
+constexpr value read_value(std::string_view rest, std::size_t& len) noexcept {
+    scanner s(rest);
+    const auto o = reread_options(parse_mode::lenient);
+    value v;
+    auto r = scan_value(s, o, 0);
+    if (!r) { len = rest.size(); return v; }
+    len = r->len;
+    const auto tok = rest.substr(0, r->len);
+    v.kind = r->kind;
+    switch (r->kind) {
+    case value_kind::list: v.items = value_list::make(tok.substr(1, tok.size() - 2), parse_mode::lenient); break;
+    case value_kind::nil: v.str = string_value::nil(); break;
+    case value_kind::string: {
+        scanner t(tok);
+        auto sv = rules::string(t, o, session_syntax{true});
+        if (tok[0] == '~') {
+            scanner u(tok);
+            auto l = rules::literal8(u, o);
+            if (l) v.str = string_value::from(*l);
+        } else if (sv) {
+            v.str = *sv;
+        }
+        break;
+    }
+    default: v.str = string_value{string_form::atom, tok, false, false}; break;
+    }
+    return v;
+}
+
+} // namespace detail::resp
+
+class value_list::iterator {
+public:
+    using value_type = value;
+    using difference_type = std::ptrdiff_t;
+    using reference = value;
+    using pointer = void;
+    using iterator_category = std::forward_iterator_tag;
+
+    constexpr iterator() noexcept = default;
+    constexpr explicit iterator(std::string_view rest, bool first) noexcept : rest_(rest), first_(first) { read(); }
+    constexpr value operator*() const noexcept { return cur_; }
+    constexpr iterator& operator++() noexcept {
+        rest_ = rest_.substr(len_);
+        first_ = false;
+        read();
+        return *this;
+    }
+    constexpr iterator operator++(int) noexcept { iterator t = *this; ++*this; return t; }
+    friend constexpr bool operator==(const iterator& a, const iterator& b) noexcept { return a.rest_.size() == b.rest_.size(); }
+
+private:
+    constexpr void read() noexcept {
+        cur_ = {};
+        len_ = 0;
+        bool sp = false;
+        while (!rest_.empty() && rest_.front() == ' ') { rest_.remove_prefix(1); sp = true; }
+        if (rest_.empty()) return;
+        cur_ = detail::resp::read_value(rest_, len_);
+        cur_.sp_before = sp && !first_;
+        if (first_) cur_.sp_before = false;
+    }
+    std::string_view rest_;
+    value cur_{};
+    std::size_t len_ = 0;
+    bool first_ = true;
+};
+
+constexpr value_list::iterator value_list::begin() const noexcept { return iterator(text_, true); }
+constexpr value_list::iterator value_list::end() const noexcept { return iterator(); }
+constexpr std::size_t value_list::size() const noexcept {
+    std::size_t n = 0;
+    for (auto it = begin(); it != end(); ++it) ++n;
+    return n;
+}
+constexpr bool operator==(const value_list& a, const value_list& b) noexcept {
+    auto i = a.begin(), j = b.begin();
+    for (; i != a.end() && j != b.end(); ++i, ++j) {
+        value x = *i, y = *j;
+        // Whether SP separated two items only matters between touching lists.
+        if (!(x.is_list() && y.is_list())) x.sp_before = y.sp_before = false;
+        if (!(x == y)) return false;
+    }
+    return i == a.end() && j == b.end();
+}
+
+constexpr result<value_list> value_list::parse(std::string_view text, const parse_options& opts) {
+    scanner s(text);
+    if (auto r = detail::resp::scan_values(s, opts, 0, false); !r) return r.error();
+    if (!s.at_end()) return s.error(errc::invalid_syntax, "value");
+    return make(text, opts.mode);
+}
+
+namespace rules {
+
+/// A generic value: "(" values ")" / string / NIL / bare token. Used for tagged-ext-val
+/// (RFC 4466 §2.1) and for everything this library has no typed rule for.
+constexpr result<imap::value> generic_value(scanner& s, const parse_options& opts = {}, std::size_t depth = 0) noexcept {
+    const std::size_t start = s.pos();
+    auto r = imap::detail::resp::scan_value(s, opts, depth);
+    if (!r) return r.error();
+    std::size_t len = 0;
+    auto v = imap::detail::resp::read_value(s.input().substr(start), len);
+    if (v.kind == value_kind::list) v.items = value_list::make(v.items.text(), opts.mode);
+    return v;
+}
+
+/// value *(SP value) up to the end of the line (not consumed).
+constexpr result<imap::value_list> generic_values(scanner& s, const parse_options& opts = {}, std::size_t depth = 0) noexcept {
+    const std::size_t start = s.pos();
+    if (auto r = imap::detail::resp::scan_values(s, opts, depth, false); !r) return r.error();
+    auto t = s.since(start);
+    return value_list::make(t, opts.mode);
+}
+
+} // namespace rules
+
+namespace detail::resp {
+template <class OutIt>
+OutIt write_value_list(OutIt out, const value_list& l);
+
+template <class OutIt>
+OutIt write_value(OutIt out, const value& v) {
+    switch (v.kind) {
+    case value_kind::nil: return fmt::format_to(out, "NIL");
+    case value_kind::list:
+        *out++ = '(';
+        out = write_value_list(out, v.items);
+        *out++ = ')';
+        return out;
+    case value_kind::string: return write_string_value(out, v.str);
+    default:
+        for (char c : v.str.text) *out++ = c;
+        return out;
+    }
+}
+
+/// Canonical form: one SP between values; touching lists stay touching.
+template <class OutIt>
+OutIt write_value_list(OutIt out, const value_list& l) {
+    bool first = true;
+    for (auto v : l) {
+        if (!first && v.sp_before) *out++ = ' ';
+        first = false;
+        out = write_value(out, v);
+    }
+    return out;
+}
+
+template <class OutIt>
+OutIt write_value_list_verbose(OutIt out, const value_list& l);
+
+template <class OutIt>
+OutIt write_value_verbose(OutIt out, const value& v) {
+    switch (v.kind) {
+    case value_kind::nil: return fmt::format_to(out, "NIL");
+    case value_kind::list:
+        *out++ = '(';
+        out = write_value_list_verbose(out, v.items);
+        *out++ = ')';
+        return out;
+    case value_kind::string: return write_display(out, v.str.chars());
+    default:
+        for (char c : v.str.text) *out++ = c;
+        return out;
+    }
+}
+template <class OutIt>
+OutIt write_value_list_verbose(OutIt out, const value_list& l) {
+    bool first = true;
+    for (auto v : l) {
+        if (!first) *out++ = ' ';
+        first = false;
+        out = write_value_verbose(out, v);
+    }
+    return out;
+}
+} // namespace detail::resp
+
+/// Writable when the text re-validates (leniently: it is written in canonical form) and
+/// every string in it is writable in its form.
+constexpr result<void> check_writable(const value_list& l) noexcept {
+    auto r = value_list::parse(l.text(), parse_options::make_lenient());
+    if (!r) return unsafe("generic value list that does not parse", r.error().offset);
+    for (auto v : l) {
+        if (v.kind == value_kind::string)
+            if (auto ok = check_writable(v.str); !ok) return ok;
+        if (v.kind == value_kind::list)
+            if (auto ok = check_writable(v.items); !ok) return ok;
+    }
+    return {};
+}
+constexpr result<void> check_writable(const value& v) noexcept {
+    switch (v.kind) {
+    case value_kind::nil: return {};
+    case value_kind::list: return check_writable(v.items);
+    case value_kind::string: return check_writable(v.str);
+    default: {
+        auto r = value_list::parse(v.str.text, parse_options::make_lenient());
+        if (!r || v.str.text.empty() || r->size() != 1) return unsafe("generic token");
+        const auto k = (*r->begin()).kind;
+        if (k != v.kind) return unsafe("generic token: an atom or number as its kind says");
+        if (v.kind == value_kind::number && !chars::digit.all_of(v.str.text)) return unsafe("number: digits only");
+        return {};
+    }
+    }
+}
+
+} // namespace mailwire::imap
+
+template <>
+struct fmt::formatter<mailwire::imap::value> : mailwire::formatter_base {
+    template <class FormatContext>
+    auto format(const mailwire::imap::value& v, FormatContext& ctx) const -> decltype(ctx.out()) {
+        if (pres == mailwire::presentation::verbose) return mailwire::imap::detail::resp::write_value_verbose(ctx.out(), v);
+        if (!check_writable(v)) mailwire::refuse_unsafe_write("generic value that cannot be written");
+        return mailwire::imap::detail::resp::write_value(ctx.out(), v);
+    }
+};
+
+template <>
+struct fmt::formatter<mailwire::imap::value_list> : mailwire::formatter_base {
+    template <class FormatContext>
+    auto format(const mailwire::imap::value_list& v, FormatContext& ctx) const -> decltype(ctx.out()) {
+        if (pres == mailwire::presentation::verbose) return mailwire::imap::detail::resp::write_value_list_verbose(ctx.out(), v);
+        if (!check_writable(v)) mailwire::refuse_unsafe_write("generic values that cannot be written");
+        return mailwire::imap::detail::resp::write_value_list(ctx.out(), v);
+    }
+};
