@@ -3,7 +3,7 @@
 // parse), and a client's command stream (server side). Reports MB/s, messages/s and heap
 // allocations per message, as the median of several runs. Deterministic (seeded).
 //
-//   bench_pop3 [runs]
+//   build/dev/benchmarks/bench_pop3 [runs]
 #include <mailwire/pop3.hpp>
 
 #include <cstdlib>

@@ -7,7 +7,7 @@
 // For each: MB/s, messages/s and heap allocations per message for framing alone and for
 // the full typed parse, as the median of several runs.
 //
-//   bench_imap [runs]
+//   build/dev/benchmarks/bench_imap [runs]
 #include <mailwire/imap/framer.hpp>
 #if __has_include(<mailwire/imap/response.hpp>)
 #include <mailwire/imap/response.hpp>
