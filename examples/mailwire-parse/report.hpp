@@ -121,15 +121,6 @@ public:
         emit(text);
     }
 
-    /// A message that was framed but that the library cannot parse (see imap_driver.hpp):
-    /// the readable dump shows it under `type` with `why`; --json reports it as a failure
-    /// with code "unsupported" and `expected`, so nobody mistakes it for a parse.
-    void unsupported(const message_origin& m, std::string_view type, std::string_view why, std::string_view expected) {
-        ++failures_;
-        if (json_) return emit(error_json(m, {mailwire::errc::ok, 0, {}}, "unsupported", expected));
-        emit(detail::heading(m, type) + detail::show_lines(m.input, "|") + fmt::format("   (not parsed: {})\n", why));
-    }
-
     /// A line for the readable dump only (protocol, state changes).
     void note(std::string_view text) {
         if (!json_) emit(fmt::format("{}\n", text));
@@ -138,14 +129,13 @@ public:
     std::size_t failures() const noexcept { return failures_; }
 
 private:
-    static std::string error_json(const message_origin& m, const mailwire::parse_error& e,
-                                  std::string_view code = {}, std::string_view expected = {}) {
+    static std::string error_json(const message_origin& m, const mailwire::parse_error& e) {
         return json::object{}
                    .add("dir", to_string(m.dir))
                    .add("ok", false)
                    .add("offset", std::uint64_t{e.offset})
-                   .add("code", code.empty() ? mailwire::to_string(e.code) : code)
-                   .add("expected", expected.empty() ? e.expected : expected)
+                   .add("code", mailwire::to_string(e.code))
+                   .add("expected", e.expected)
                    .str() +
                '\n';
     }

@@ -7,12 +7,14 @@
 //     per direction the messages' "bytes" cut the direction's stream (rebuilt here from the
 //     transcript or taken from the raw file) into consecutive slices, and each slice equals
 //     the decoded "wire" (for a client message, optionally after upper-casing its first
-//     word: --keyword-case); the slices cover the whole stream.
+//     word: --keyword-case; or, with --client-any-case, after ASCII case folding of both:
+//     IMAP commands write their keywords in upper case); the slices cover the whole stream.
 // After a failure in a direction ("ok":false carries no size) the slicing of that direction
 // stops; the remaining checks still apply.
 //
 // usage: mailwire_parse_json_check OUTPUT.jsonl (--transcript FILE | --client FILE |
-//        --server FILE) [--keyword-case] [--expect-failures N] [--expect-messages N]
+//        --server FILE) [--keyword-case | --client-any-case] [--expect-failures N]
+//        [--expect-messages N]
 #include <cstddef>
 #include <cstdio>
 #include <fstream>
@@ -156,6 +158,12 @@ std::map<char, std::string> streams_of_transcript(const std::string& text) {
     return out;
 }
 
+std::string upper_all(std::string s) {
+    for (char& c : s)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return s;
+}
+
 std::string upper_first_word(std::string s) {
     for (char& c : s) {
         if (c == ' ' || c == '\r') break;
@@ -171,6 +179,7 @@ struct checker {
     std::map<char, std::size_t> pos;
     std::map<char, bool> stopped;
     bool keyword_case = false;
+    bool client_any_case = false;
     std::size_t failures = 0, messages = 0, errors = 0, case_normalized = 0;
 
     void bad(std::size_t line_no, const std::string& why) {
@@ -223,6 +232,7 @@ struct checker {
         pos[dir] += bytes;
         if (wire == received) return;
         if (keyword_case && dir == 'C' && wire == upper_first_word(received)) { ++case_normalized; return; }
+        if (client_any_case && dir == 'C' && upper_all(wire) == upper_all(received)) { ++case_normalized; return; }
         bad(n, "decoded wire differs from the bytes received");
     }
 
@@ -236,7 +246,7 @@ struct checker {
 
 int usage() {
     std::cerr << "usage: mailwire_parse_json_check OUTPUT.jsonl (--transcript FILE | --client FILE | "
-                 "--server FILE) [--keyword-case] [--expect-failures N] [--expect-messages N]\n";
+                 "--server FILE) [--keyword-case | --client-any-case] [--expect-failures N] [--expect-messages N]\n";
     return 2;
 }
 
@@ -251,6 +261,7 @@ int main(int argc, char** argv) {
         const std::string& a = args[i];
         const bool has_value = i + 1 < args.size();
         if (a == "--keyword-case") { c.keyword_case = true; continue; }
+        if (a == "--client-any-case") { c.client_any_case = true; continue; }
         if (!has_value) return usage();
         const std::string& v = args[++i];
         if (a == "--expect-failures") { expect_failures = std::stoull(v); continue; }
@@ -275,6 +286,6 @@ int main(int argc, char** argv) {
     if (expect_messages && c.messages != *expect_messages)
         c.bad(0, "expected " + std::to_string(*expect_messages) + " messages, got " + std::to_string(c.messages));
     std::cout << c.messages << " messages, " << c.failures << " failed, " << c.case_normalized
-              << " matched after upper-casing the keyword, " << c.errors << " contract errors\n";
+              << " matched after case folding, " << c.errors << " contract errors\n";
     return c.errors ? 1 : 0;
 }

@@ -243,24 +243,86 @@ elseif(CASE STREQUAL "usage")
   expect_rc(G 2)
   expect_contains(G_ERR "give --pop3 or --imap")
 
-elseif(CASE STREQUAL "imap_placeholder")
+elseif(CASE STREQUAL "rfc3501_readable")
   run_tool(R "${RFC3501}")
-  expect_rc(R 1)
-  expect_contains(R_ERR "IMAP message parsing")
-  expect_contains(R_ERR "not implemented yet")
-  # The RFC's editorial line break is joined back into one line.
-  expect_contains(R_OUT "# IMAP (guessed from the server's first line)" "-0700\" RFC822.SIZE 4286 ENVELOPE ("
-    "S  line 10  imap-message  30 bytes\n"
-    # the framer took the {342} literal and the ")" after it as one message
-    "S  line 35  imap-message  377 bytes\n   | * 12 FETCH (BODY[HEADER] {342}\n")
-  run_tool(J --json "${RFC3501}")
-  expect_rc(J 1)
-  expect_contains(J_OUT "\"ok\":false,\"offset\":0,\"code\":\"unsupported\",\"expected\":\"IMAP parser (not implemented yet)\"}")
-  string(FIND "${J_OUT}" "\"ok\":true" _at)
-  if(NOT _at EQUAL -1)
-    fail("an IMAP message is reported as parsed:\n${J_OUT}")
+  expect_rc(R 0)
+  if(NOT R_ERR STREQUAL "")
+    fail("unexpected standard error:\n${R_ERR}")
   endif()
-  check_json(J --transcript "${RFC3501}" --expect-failures 22 --expect-messages 22)
+  # The RFC's editorial line breaks are joined back into one line: one FETCH response.
+  expect_contains(R_OUT "# IMAP (guessed from the server's first line), strict mode"
+    "-0700\" RFC822.SIZE 4286 ENVELOPE ("
+    "S  line 13  ok  30 bytes\n   | * OK IMAP4rev1 Service Ready\n   = ok \"* OK IMAP4rev1 Service Ready\"\n"
+    "S  line 24  fetch  560 bytes\n"
+    # the framer took the {342} literal and the ")" after it as one message
+    "S  line 37  fetch  377 bytes\n   | * 12 FETCH (BODY[HEADER] {342}\n   | Date: Wed, 17 Jul 1996"
+    # lower-case commands parse (the case the library writes back is its business: the
+    # --json case checks the written bytes up to ASCII case)
+    "C  line 14  LOGIN  23 bytes\n   | a001 login mrc secret\n"
+    "C  line 49  STORE  31 bytes\n   | a005 store 12 +flags \\deleted\n"
+    "S  line 54  tagged_ok  26 bytes\n")
+  string(FIND "${R_OUT}" "error" _at)
+  if(NOT _at EQUAL -1)
+    fail("an error in the RFC 3501 sample:\n${R_OUT}")
+  endif()
+
+elseif(CASE STREQUAL "rfc3501_json")
+  run_tool(J --json "${RFC3501}")
+  expect_rc(J 0)
+  expect_contains(J_OUT
+    "{\"dir\":\"S\",\"ok\":true,\"type\":\"ok\",\"bytes\":30,\"wire\":\"* OK IMAP4rev1 Service Ready\\u000D\\u000A\"}\n"
+    "{\"dir\":\"C\",\"ok\":true,\"type\":\"LOGIN\",\"bytes\":23,\"wire\":\"a001 "
+    "{\"dir\":\"S\",\"ok\":true,\"type\":\"fetch\",\"bytes\":560,"
+    "{\"dir\":\"S\",\"ok\":true,\"type\":\"fetch\",\"bytes\":377,\"wire\":\"* 12 FETCH (BODY[HEADER] {342}\\u000D\\u000ADate: "
+    "{\"dir\":\"S\",\"ok\":true,\"type\":\"bye\",\"bytes\":47,")
+  # 16 responses, 6 commands; the commands are lower case in the RFC and come back with
+  # upper-case keywords ("a005 STORE 12 +FLAGS \deleted"): equal after case folding.
+  check_json(J --transcript "${RFC3501}" --client-any-case --expect-failures 0 --expect-messages 22)
+
+elseif(CASE STREQUAL "imap_server_raw")
+  # A raw server stream captured from Dovecot 2.3.19: every response parses and writes
+  # back byte for byte (no case folding).
+  set(_t "${TRANSCRIPTS}/dovecot-imap-server.raw")
+  run_tool(J --imap --server --json "${_t}")
+  expect_rc(J 0)
+  expect_contains(J_OUT
+    "{\"dir\":\"S\",\"ok\":true,\"type\":\"capability\",\"bytes\":94,"
+    "\"type\":\"list\"" "\"type\":\"namespace\"" "\"type\":\"status\"" "\"type\":\"search\""
+    "\"type\":\"fetch\"" "\"type\":\"bye\"")
+  string(FIND "${J_OUT}" "\"ok\":false" _at)
+  if(NOT _at EQUAL -1)
+    fail("a response of the Dovecot capture failed:\n${J_OUT}")
+  endif()
+  check_json(J --server "${_t}" --expect-failures 0 --expect-messages 39)
+  run_tool(R --server "${_t}")  # the protocol guessed from the greeting
+  expect_rc(R 0)
+  expect_contains(R_OUT "# IMAP (guessed from the server's first line)" "S  offset 0  ok  54 bytes\n"
+    "S  offset 177  capability  94 bytes\n")
+
+elseif(CASE STREQUAL "imap_session")
+  # AUTHENTICATE and IDLE: after the server's "+", the next client line is an
+  # AUTHENTICATE response or DONE, not a command; APPEND's "+" to its literal is not.
+  set(_t "${WORK_DIR}/imap-session.txt")
+  file(WRITE "${_t}" "S: * OK ready\nC: A1 AUTHENTICATE PLAIN\nS: + \nC: AGJvYgBodW5ncnk=\nS: A1 OK done\nC: A2 SELECT INBOX\nS: * 3 EXISTS\nS: A2 OK [READ-WRITE] done\nC: A3 IDLE\nS: + idling\nS: * 4 EXISTS\nC: DONE\nS: A3 OK IDLE terminated\nC: A4 APPEND INBOX {5}\nS: + Ready\nC: hello\nS: A4 OK appended\nC: A5 LOGOUT\nS: * BYE logging out\nS: A5 OK bye\n")
+  run_tool(S --json "${_t}")
+  expect_rc(S 0)
+  expect_contains(S_OUT
+    "{\"dir\":\"C\",\"ok\":true,\"type\":\"authenticate_response\",\"bytes\":18,\"wire\":\"AGJvYgBodW5ncnk=\\u000D\\u000A\"}\n"
+    "{\"dir\":\"C\",\"ok\":true,\"type\":\"idle_done\",\"bytes\":6,\"wire\":\"DONE\\u000D\\u000A\"}\n"
+    "{\"dir\":\"C\",\"ok\":true,\"type\":\"APPEND\",\"bytes\":28,\"wire\":\"A4 APPEND INBOX {5}\\u000D\\u000Ahello\\u000D\\u000A\"}\n"
+    "{\"dir\":\"S\",\"ok\":true,\"type\":\"continue\",\"bytes\":10,\"wire\":\"+ idling\\u000D\\u000A\"}\n")
+  check_json(S --transcript "${_t}" --expect-failures 0 --expect-messages 19)
+  run_tool(R "${_t}")
+  expect_contains(R_OUT "next client line: an AUTHENTICATE response" "next client line: DONE, ending IDLE"
+    "C  line 4  authenticate_response  18 bytes\n" "C  line 12  idle_done  6 bytes\n")
+  # Without the server's side nothing says that "DONE" is not a command: a raw client
+  # stream frames it as one, and it does not parse.
+  set(_c "${WORK_DIR}/imap-client.raw")
+  file(WRITE "${_c}" "A3 IDLE\r\nDONE\r\n")
+  run_tool(C --imap --client --json "${_c}")
+  expect_rc(C 1)
+  expect_contains(C_OUT "{\"dir\":\"C\",\"ok\":true,\"type\":\"IDLE\",\"bytes\":9,")
+  check_json(C --client "${_c}" --expect-failures 1 --expect-messages 2)
 
 else()
   fail("unknown case")
