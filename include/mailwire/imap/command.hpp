@@ -64,7 +64,9 @@
 //   - what the shared rules accept in lenient mode (8-bit bytes in quoted strings, ...),
 //     and 8-bit bytes in the words of generic arguments.
 // Decisions, each tested:
-//   - Keywords are case-insensitive (RFC 9051 §9 note 1); the case sent is kept.
+//   - Keywords are case-insensitive (RFC 9051 §9 note 1). Command names are written back
+//     in upper case (canonical form); the spelling of keywords inside arguments (search
+//     keys, status items, options) is kept as sent where types.hpp says so.
 //   - Unknown STATUS items, LIST options, select / create / rename params, store modifiers
 //     and GETMETADATA options are kept (kind `other`), in both modes: extensions add them.
 //   - "AUTHENTICATE mech " with an empty base64 is invalid_syntax: RFC 4959 §3 says an
