@@ -412,6 +412,18 @@ constexpr result<std::string_view> find_timestamp(std::string_view text, const p
     return std::string_view{};
 }
 
+/// [SP text] CRLF after the numbers of a STAT reply or a scan listing: RFC 1939 §5 puts
+/// "no requirement on what follows" them; the text lands in `extra`.
+inline result<void> trailing_text(scanner& s, const parse_options& o, std::string_view& extra) noexcept {
+    if (s.consume(' ')) {
+        auto x = text_to_line_end(s, o, "text");
+        if (!x) return x.error();
+        extra = *x;
+        return {};
+    }
+    return line_end(s, o);
+}
+
 /// stat-reply = "+OK" SP number SP number [SP text] CRLF   (RFC 1939 §5, "drop listing")
 /// From the cursor after "+OK".
 inline result<stat_reply> stat_rule(scanner& s, const parse_options& o) noexcept {
@@ -424,13 +436,7 @@ inline result<stat_reply> stat_rule(scanner& s, const parse_options& o) noexcept
     auto sz = number64(s);
     if (!sz) return sz.error();
     out.octets = *sz;
-    if (s.consume(' ')) {
-        auto x = text_to_line_end(s, o, "text");
-        if (!x) return x.error();
-        out.extra = *x;
-    } else if (auto e = line_end(s, o); !e) {
-        return e.error();
-    }
+    if (auto t = trailing_text(s, o, out.extra); !t) return t.error();
     return out;
 }
 
@@ -445,13 +451,7 @@ inline result<scan_listing> scan_listing_line(scanner& s, const parse_options& o
     auto sz = number64(s);
     if (!sz) return sz.error();
     out.size = *sz;
-    if (s.consume(' ')) {
-        auto x = text_to_line_end(s, o, "text");
-        if (!x) return x.error();
-        out.extra = *x;
-    } else if (auto e = line_end(s, o); !e) {
-        return e.error();
-    }
+    if (auto t = trailing_text(s, o, out.extra); !t) return t.error();
     return out;
 }
 
