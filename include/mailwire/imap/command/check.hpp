@@ -38,22 +38,26 @@ namespace mailwire::imap {
 
 namespace detail::cmdw {
 
+/// Hoisted: a local array in a constexpr function is rebuilt on the stack at every call.
+inline constexpr std::string_view known_command_names[] = {
+    "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "NAMESPACE", "IDLE", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE",
+    "UNAUTHENTICATE", "AUTHENTICATE", "LOGIN", "ENABLE", "SELECT", "EXAMINE", "CREATE", "DELETE", "SUBSCRIBE",
+    "UNSUBSCRIBE", "GETQUOTAROOT", "GETACL", "MYRIGHTS", "RENAME", "LIST", "LSUB", "STATUS", "APPEND", "UID",
+    "COPY", "MOVE", "FETCH", "SEARCH", "STORE", "SORT", "THREAD", "ID", "GETQUOTA", "SETQUOTA", "SETACL",
+    "DELETEACL", "LISTRIGHTS", "GETMETADATA", "SETMETADATA", "COMPRESS", "REPLACE"};
+
 /// The names parse_command() reads as typed commands (a generic command must not take one).
 constexpr bool known_command_name(std::string_view n) noexcept {
-    constexpr std::string_view names[] = {
-        "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "NAMESPACE", "IDLE", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE",
-        "UNAUTHENTICATE", "AUTHENTICATE", "LOGIN", "ENABLE", "SELECT", "EXAMINE", "CREATE", "DELETE", "SUBSCRIBE",
-        "UNSUBSCRIBE", "GETQUOTAROOT", "GETACL", "MYRIGHTS", "RENAME", "LIST", "LSUB", "STATUS", "APPEND", "UID",
-        "COPY", "MOVE", "FETCH", "SEARCH", "STORE", "SORT", "THREAD", "ID", "GETQUOTA", "SETQUOTA", "SETACL",
-        "DELETEACL", "LISTRIGHTS", "GETMETADATA", "SETMETADATA", "COMPRESS", "REPLACE"};
-    for (auto k : names)
+    for (auto k : known_command_names)
         if (chars::iequals(n, k)) return true;
     return false;
 }
+/// Hoisted: a local array in a constexpr function is rebuilt on the stack at every call.
+inline constexpr std::string_view known_uid_command_names[] = {"COPY", "MOVE", "FETCH", "SEARCH", "STORE", "EXPUNGE", "REPLACE", "SORT", "THREAD"};
+
 /// The names parse_command() reads as typed after "UID".
 constexpr bool known_uid_command_name(std::string_view n) noexcept {
-    constexpr std::string_view names[] = {"COPY", "MOVE", "FETCH", "SEARCH", "STORE", "EXPUNGE", "REPLACE", "SORT", "THREAD"};
-    for (auto k : names)
+    for (auto k : known_uid_command_names)
         if (chars::iequals(n, k)) return true;
     return false;
 }

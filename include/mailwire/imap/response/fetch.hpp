@@ -43,15 +43,19 @@ enum class fetch_item_kind : std::uint8_t {
     other,
 };
 
+namespace detail {
+/// Hoisted out of the constexpr function below: a local array is rebuilt on the stack at
+/// every call (C++20 allows no static locals there), which cost most of a FETCH parse.
+inline constexpr std::string_view fetch_item_names[] = {
+    "FLAGS", "UID", "INTERNALDATE", "RFC822.SIZE", "RFC822", "RFC822.HEADER", "RFC822.TEXT",
+    "ENVELOPE", "BODY", "BODYSTRUCTURE", "BODY", "BINARY", "BINARY.SIZE", "MODSEQ",
+    "EMAILID", "THREADID", "SAVEDATE", "PREVIEW", "X-GM-MSGID", "X-GM-THRID", "X-GM-LABELS",
+};
+} // namespace detail
 /// The item's keyword, as written.
 constexpr std::string_view keyword(fetch_item_kind k) noexcept {
-    constexpr std::string_view names[] = {
-        "FLAGS", "UID", "INTERNALDATE", "RFC822.SIZE", "RFC822", "RFC822.HEADER", "RFC822.TEXT",
-        "ENVELOPE", "BODY", "BODYSTRUCTURE", "BODY", "BINARY", "BINARY.SIZE", "MODSEQ",
-        "EMAILID", "THREADID", "SAVEDATE", "PREVIEW", "X-GM-MSGID", "X-GM-THRID", "X-GM-LABELS",
-    };
     const auto i = static_cast<std::size_t>(k);
-    return i < sizeof(names) / sizeof(names[0]) ? names[i] : std::string_view{};
+    return i < sizeof(detail::fetch_item_names) / sizeof(detail::fetch_item_names[0]) ? detail::fetch_item_names[i] : std::string_view{};
 }
 
 /// One msg-att item. Which fields are meaningful depends on `kind` (see each field).
@@ -116,6 +120,20 @@ namespace detail::resp {
 
 inline constexpr chars::char_set fetch_name_char = chars::alpha | chars::digit | chars::char_set(".-_");
 
+/// The kind of a msg-att name that is followed by SP (so never body_section), or other.
+/// Length and first letter go first: this runs for every item of every FETCH.
+constexpr fetch_item_kind classify_fetch_item(std::string_view name) noexcept {
+    if (name.empty()) return fetch_item_kind::other;
+    const char first = chars::to_upper(name.front());
+    for (std::size_t i = 0; i < static_cast<std::size_t>(fetch_item_kind::other); ++i) {
+        const std::string_view k = imap::detail::fetch_item_names[i];
+        if (k.size() == name.size() && k.front() == first && i != static_cast<std::size_t>(fetch_item_kind::body_section) &&
+            chars::iequals(name, k))
+            return static_cast<fetch_item_kind>(i);
+    }
+    return fetch_item_kind::other;
+}
+
 /// number64 or, in lenient mode, "-1" (as body-fld-lines / body-fld-octets in
 /// modern-email/defects#27 and emersion/go-imap#534; accepted here for RFC822.SIZE and MODSEQ).
 constexpr result<std::uint64_t> number64_or_minus_one(scanner& s, const parse_options& opts, bool& negative) noexcept {
@@ -166,6 +184,164 @@ constexpr result<value> gm_labels(scanner& s, const parse_options& opts, std::si
     return rules::generic_value(s, opts, depth);
 }
 
+/// msg_att_item() parsed in place into `a`, a slot of the caller's storage: a msg_att is
+/// ~500 bytes, and copying it out of a result<> and into a vector cost a fifth of the
+/// FETCH parse time.
+inline result<void> msg_att_into(scanner& s, imap::msg_att& a, body_storage& bodies, const parse_options& opts,
+                                 std::size_t depth, session_syntax syn) noexcept {
+    using namespace imap::rules;
+    const std::size_t start = s.pos();
+    const auto name = s.take_while(imap::detail::resp::fetch_name_char);
+    if (name.empty()) return s.error(errc::invalid_syntax, "msg-att");
+    using K = fetch_item_kind;
+    auto is = [&](std::string_view k) { return chars::iequals(name, k); };
+    if (s.peek_is('[') && is("BODY")) {
+        a.kind = K::body_section;
+        auto sec = rules::section(s, opts, syn);
+        if (!sec) return sec.error();
+        a.section = *sec;
+        if (s.consume('<')) {
+            auto n = number(s);
+            if (!n) return n.error();
+            if (!s.consume('>')) return s.error(errc::invalid_syntax, "\">\"");
+            a.has_origin = true;
+            a.origin = *n;
+        }
+        if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
+        auto v = nstring(s, opts, syn);
+        if (!v) return v.error();
+        a.string = *v;
+        return {};
+    }
+    if (s.peek_is('[') && (is("BINARY") || is("BINARY.SIZE"))) {
+        a.kind = is("BINARY") ? K::binary : K::binary_size;
+        auto sec = rules::section_binary(s, opts);
+        if (!sec) return sec.error();
+        a.binary_section = *sec;
+        if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
+        if (a.kind == K::binary_size) {
+            auto n = number(s);
+            if (!n) return n.error();
+            a.number = *n;
+            return {};
+        }
+        if (s.peek_is('~')) {
+            auto l = literal8(s, opts);
+            if (!l) return l.error();
+            a.string = string_value::from(*l);
+            return {};
+        }
+        auto v = nstring(s, opts, syn);
+        if (!v) return v.error();
+        a.string = *v;
+        return {};
+    }
+    if (s.peek_is('[') || s.peek_is('<') || !s.peek_is(' ')) {
+        // An unknown item whose name has a section or partial: take the whole token.
+        s.reset(start);
+        auto tok = generic_value(s, opts, depth);
+        if (!tok) return tok.error();
+        if (tok->kind != value_kind::atom) return s.error_at(start, errc::invalid_syntax, "msg-att name");
+        a.kind = K::other;
+        a.name = tok->str.text;
+        if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
+        auto v = generic_value(s, opts, depth);
+        if (!v) return v.error();
+        a.data = *v;
+        return {};
+    }
+    s.advance(); // SP
+    if (s.peek_is(' ') && opts.strict()) return s.error(errc::strict_violation, "single SP (doubled SP is a server quirk)");
+    while (opts.lenient() && s.consume(' ')) {}
+    a.kind = classify_fetch_item(name);
+    switch (a.kind) {
+    case K::flags: {
+        auto f = flag_fetch_list(s, opts);
+        if (!f) return f.error();
+        a.flags = *f;
+        return {};
+    }
+    case K::uid: {
+        auto n = nz_number(s);
+        if (!n) return n.error();
+        a.number = *n;
+        return {};
+    }
+    case K::internaldate: {
+        auto d = rules::date_time(s, opts);
+        if (!d) return d.error();
+        a.date = *d;
+        return {};
+    }
+    case K::savedate: {
+        if (auto n = nil(s)) { a.nil = true; return {}; }
+        auto d = rules::date_time(s, opts);
+        if (!d) return d.error();
+        a.date = *d;
+        return {};
+    }
+    case K::rfc822_size: {
+        auto n = imap::detail::resp::number64_or_minus_one(s, opts, a.negative);
+        if (!n) return n.error();
+        a.number = *n;
+        return {};
+    }
+    case K::modseq: {
+        if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" permsg-modsequence");
+        auto n = imap::detail::resp::number64_or_minus_one(s, opts, a.negative);
+        if (!n) return n.error();
+        if (!a.negative && *n == 0) return s.error(errc::number_out_of_range, "permsg-modsequence (non-zero)");
+        a.number = *n;
+        if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\"");
+        return {};
+    }
+    case K::x_gm_msgid: case K::x_gm_thrid: {
+        auto n = number64(s);
+        if (!n) return n.error();
+        a.number = *n;
+        return {};
+    }
+    case K::rfc822: case K::rfc822_header: case K::rfc822_text: case K::preview: {
+        auto v = nstring(s, opts, syn);
+        if (!v) return v.error();
+        a.string = *v;
+        return {};
+    }
+    case K::emailid: case K::threadid: {
+        if (a.kind == K::threadid)
+            if (auto n = nil(s)) { a.nil = true; return {}; }
+        if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" objectid");
+        auto o = imap::detail::resp::objectid(s);
+        if (!o) return o.error();
+        a.string = string_value{string_form::atom, *o, false, false};
+        if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\"");
+        return {};
+    }
+    case K::x_gm_labels: {
+        auto v = imap::detail::resp::gm_labels(s, opts, depth);
+        if (!v) return v.error();
+        a.data = *v;
+        return {};
+    }
+    case K::envelope: {
+        return imap::detail::envelope_into(s, a.envelope, opts, syn);
+    }
+    case K::body: case K::bodystructure: {
+        auto b = body(s, bodies, opts, syn, depth);
+        if (!b) return b.error();
+        a.body = *b;
+        return {};
+    }
+    default: {
+        a.name = name;
+        auto v = generic_value(s, opts, depth);
+        if (!v) return v.error();
+        a.data = *v;
+        return {};
+    }
+    }
+}
+
 } // namespace detail::resp
 
 namespace rules {
@@ -187,161 +363,8 @@ namespace rules {
 inline result<imap::msg_att> msg_att_item(scanner& s, body_storage& bodies, const parse_options& opts = {},
                                           std::size_t depth = 1, session_syntax syn = {}) noexcept {
     imap::msg_att a;
-    const std::size_t start = s.pos();
-    const auto name = s.take_while(imap::detail::resp::fetch_name_char);
-    if (name.empty()) return s.error(errc::invalid_syntax, "msg-att");
-    using K = fetch_item_kind;
-    auto is = [&](std::string_view k) { return chars::iequals(name, k); };
-    if (is("BODY") && s.peek_is('[')) {
-        a.kind = K::body_section;
-        auto sec = section(s, opts, syn);
-        if (!sec) return sec.error();
-        a.section = *sec;
-        if (s.consume('<')) {
-            auto n = number(s);
-            if (!n) return n.error();
-            if (!s.consume('>')) return s.error(errc::invalid_syntax, "\">\"");
-            a.has_origin = true;
-            a.origin = *n;
-        }
-        if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
-        auto v = nstring(s, opts, syn);
-        if (!v) return v.error();
-        a.string = *v;
-        return a;
-    }
-    if ((is("BINARY") || is("BINARY.SIZE")) && s.peek_is('[')) {
-        a.kind = is("BINARY") ? K::binary : K::binary_size;
-        auto sec = section_binary(s, opts);
-        if (!sec) return sec.error();
-        a.binary_section = *sec;
-        if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
-        if (a.kind == K::binary_size) {
-            auto n = number(s);
-            if (!n) return n.error();
-            a.number = *n;
-            return a;
-        }
-        if (s.peek_is('~')) {
-            auto l = literal8(s, opts);
-            if (!l) return l.error();
-            a.string = string_value::from(*l);
-            return a;
-        }
-        auto v = nstring(s, opts, syn);
-        if (!v) return v.error();
-        a.string = *v;
-        return a;
-    }
-    if (s.peek_is('[') || s.peek_is('<') || !s.peek_is(' ')) {
-        // An unknown item whose name has a section or partial: take the whole token.
-        s.reset(start);
-        auto tok = generic_value(s, opts, depth);
-        if (!tok) return tok.error();
-        if (tok->kind != value_kind::atom) return s.error_at(start, errc::invalid_syntax, "msg-att name");
-        a.kind = K::other;
-        a.name = tok->str.text;
-        if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
-        auto v = generic_value(s, opts, depth);
-        if (!v) return v.error();
-        a.data = *v;
-        return a;
-    }
-    s.advance(); // SP
-    if (s.peek_is(' ') && opts.strict()) return s.error(errc::strict_violation, "single SP (doubled SP is a server quirk)");
-    while (opts.lenient() && s.consume(' ')) {}
-    a.kind = K::other;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(K::other); ++i)
-        if (i != static_cast<std::size_t>(K::body_section) && is(keyword(static_cast<K>(i)))) a.kind = static_cast<K>(i);
-    switch (a.kind) {
-    case K::flags: {
-        auto f = flag_fetch_list(s, opts);
-        if (!f) return f.error();
-        a.flags = *f;
-        return a;
-    }
-    case K::uid: {
-        auto n = nz_number(s);
-        if (!n) return n.error();
-        a.number = *n;
-        return a;
-    }
-    case K::internaldate: {
-        auto d = date_time(s, opts);
-        if (!d) return d.error();
-        a.date = *d;
-        return a;
-    }
-    case K::savedate: {
-        if (auto n = nil(s)) { a.nil = true; return a; }
-        auto d = date_time(s, opts);
-        if (!d) return d.error();
-        a.date = *d;
-        return a;
-    }
-    case K::rfc822_size: {
-        auto n = imap::detail::resp::number64_or_minus_one(s, opts, a.negative);
-        if (!n) return n.error();
-        a.number = *n;
-        return a;
-    }
-    case K::modseq: {
-        if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" permsg-modsequence");
-        auto n = imap::detail::resp::number64_or_minus_one(s, opts, a.negative);
-        if (!n) return n.error();
-        if (!a.negative && *n == 0) return s.error(errc::number_out_of_range, "permsg-modsequence (non-zero)");
-        a.number = *n;
-        if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\"");
-        return a;
-    }
-    case K::x_gm_msgid: case K::x_gm_thrid: {
-        auto n = number64(s);
-        if (!n) return n.error();
-        a.number = *n;
-        return a;
-    }
-    case K::rfc822: case K::rfc822_header: case K::rfc822_text: case K::preview: {
-        auto v = nstring(s, opts, syn);
-        if (!v) return v.error();
-        a.string = *v;
-        return a;
-    }
-    case K::emailid: case K::threadid: {
-        if (a.kind == K::threadid)
-            if (auto n = nil(s)) { a.nil = true; return a; }
-        if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" objectid");
-        auto o = imap::detail::resp::objectid(s);
-        if (!o) return o.error();
-        a.string = string_value{string_form::atom, *o, false, false};
-        if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\"");
-        return a;
-    }
-    case K::x_gm_labels: {
-        auto v = imap::detail::resp::gm_labels(s, opts, depth);
-        if (!v) return v.error();
-        a.data = *v;
-        return a;
-    }
-    case K::envelope: {
-        auto e = envelope(s, opts, syn);
-        if (!e) return e.error();
-        a.envelope = *e;
-        return a;
-    }
-    case K::body: case K::bodystructure: {
-        auto b = body(s, bodies, opts, syn, depth);
-        if (!b) return b.error();
-        a.body = *b;
-        return a;
-    }
-    default: {
-        a.name = name;
-        auto v = generic_value(s, opts, depth);
-        if (!v) return v.error();
-        a.data = *v;
-        return a;
-    }
-    }
+    if (auto r = imap::detail::resp::msg_att_into(s, a, bodies, opts, depth, syn); !r) return r.error();
+    return a;
 }
 
 } // namespace rules

@@ -39,20 +39,24 @@ enum class code_kind : std::uint8_t {
     other,
 };
 
+namespace detail {
+/// Hoisted out of the constexpr function below: a local array is rebuilt on the stack at
+/// every call (C++20 allows no static locals there), which cost most of a FETCH parse.
+inline constexpr std::string_view code_names[] = {
+    "ALERT", "BADCHARSET", "CAPABILITY", "PARSE", "PERMANENTFLAGS", "READ-ONLY", "READ-WRITE", "TRYCREATE",
+    "UIDNEXT", "UIDVALIDITY", "UNSEEN", "APPENDUID", "COPYUID", "UIDNOTSTICKY", "HIGHESTMODSEQ", "NOMODSEQ",
+    "MODIFIED", "CLOSED", "REFERRAL", "COMPRESSIONACTIVE",
+    "UNAVAILABLE", "AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED", "PRIVACYREQUIRED",
+    "CONTACTADMIN", "NOPERM", "INUSE", "EXPUNGEISSUED", "CORRUPTION", "SERVERBUG", "CLIENTBUG", "CANNOT",
+    "LIMIT", "OVERQUOTA", "ALREADYEXISTS", "NONEXISTENT",
+    "LONGENTRIES", "MAXSIZE", "TOOMANY", "NOPRIVATE", "MAILBOXID", "NOTSAVED", "TOOBIG", "BADURL",
+    "UNKNOWN-CTE", "USEATTR", "WEBALERT", "HASCHILDREN",
+};
+} // namespace detail
 /// The code's keyword, upper case, as written.
 constexpr std::string_view keyword(code_kind k) noexcept {
-    constexpr std::string_view names[] = {
-        "ALERT", "BADCHARSET", "CAPABILITY", "PARSE", "PERMANENTFLAGS", "READ-ONLY", "READ-WRITE", "TRYCREATE",
-        "UIDNEXT", "UIDVALIDITY", "UNSEEN", "APPENDUID", "COPYUID", "UIDNOTSTICKY", "HIGHESTMODSEQ", "NOMODSEQ",
-        "MODIFIED", "CLOSED", "REFERRAL", "COMPRESSIONACTIVE",
-        "UNAVAILABLE", "AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED", "PRIVACYREQUIRED",
-        "CONTACTADMIN", "NOPERM", "INUSE", "EXPUNGEISSUED", "CORRUPTION", "SERVERBUG", "CLIENTBUG", "CANNOT",
-        "LIMIT", "OVERQUOTA", "ALREADYEXISTS", "NONEXISTENT",
-        "LONGENTRIES", "MAXSIZE", "TOOMANY", "NOPRIVATE", "MAILBOXID", "NOTSAVED", "TOOBIG", "BADURL",
-        "UNKNOWN-CTE", "USEATTR", "WEBALERT", "HASCHILDREN",
-    };
     const auto i = static_cast<std::size_t>(k);
-    return i < sizeof(names) / sizeof(names[0]) ? names[i] : std::string_view{};
+    return i < sizeof(detail::code_names) / sizeof(detail::code_names[0]) ? detail::code_names[i] : std::string_view{};
 }
 
 /// The kind named by a code atom (case-insensitive), or code_kind::other.

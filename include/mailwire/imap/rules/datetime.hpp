@@ -39,11 +39,15 @@ constexpr unsigned days_in_month(unsigned month, unsigned year) noexcept {
     if (month < 1 || month > 12) return 0;
     return month == 2 && is_leap_year(year) ? 29u : days[month - 1];
 }
+namespace detail {
+/// Hoisted out of the constexpr function below: a local array is rebuilt on the stack at
+/// every call (C++20 allows no static locals there), which cost most of a FETCH parse.
+inline constexpr std::string_view month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+} // namespace detail
 /// "Jan".."Dec" for 1-12, "" otherwise.
 constexpr std::string_view month_name(unsigned month) noexcept {
-    constexpr std::string_view names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    return month >= 1 && month <= 12 ? names[month - 1] : std::string_view{};
+    return month >= 1 && month <= 12 ? detail::month_names[month - 1] : std::string_view{};
 }
 
 /// date = date-text / DQUOTE date-text DQUOTE

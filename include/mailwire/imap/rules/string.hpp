@@ -434,9 +434,10 @@ constexpr result<literal> literal_body(scanner& s, const literal_header& h) noex
     const std::size_t start = s.pos();
     s.advance(static_cast<std::size_t>(h.size));
     const auto data = s.since(start);
+    // find() is memchr at run time: a 50 MB BODY[] costs one fast pass, not a byte loop.
     if (!h.binary)
-        for (std::size_t i = 0; i < data.size(); ++i)
-            if (data[i] == '\0') return s.error_at(start + i, errc::invalid_syntax, "CHAR8 (NUL needs literal8)");
+        if (const auto nul = data.find('\0'); nul != std::string_view::npos)
+            return s.error_at(start + nul, errc::invalid_syntax, "CHAR8 (NUL needs literal8)");
     return literal{data, h.non_sync, h.binary};
 }
 } // namespace detail
