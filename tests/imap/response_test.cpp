@@ -562,6 +562,18 @@ TEST_CASE("SEARCH, SORT, ESEARCH, THREAD") {
     check_canonical("* THREAD (2)(3 6 (4 23)(44 7 96))\r\n");
     check_canonical("* THREAD\r\n");
     check_error("* THREAD 1\r\n", errc::invalid_syntax, 9);
+    // RFC 5256 §5: thread-nested = 2*thread-list; members are nz-numbers; lists touch.
+    check_error("* THREAD (1 (2))\r\n", errc::invalid_syntax, 15);
+    check_error("* THREAD (1)(0)\r\n", errc::number_out_of_range, 13);
+    check_error("* THREAD (1 A)\r\n", errc::invalid_syntax, 12);
+    check_error("* THREAD (1) (2)\r\n", errc::invalid_syntax, 12);
+    check_error("* THREAD ()\r\n", errc::invalid_syntax, 10);
+    {
+        auto nested = parse_ok("* THREAD ((3)(5))(7 (8)(9 10))\r\n", st);
+        const auto* nested_td = nested.get<thread_data>();
+        REQUIRE(nested_td != nullptr);
+        CHECK(nested_td->threads.size() == 2);
+    }
 }
 
 TEST_CASE("EXISTS, RECENT, EXPUNGE, VANISHED") {
@@ -866,8 +878,8 @@ TEST_CASE("depth budget: at, below and above max_depth") {
     CHECK(parse_response("* 1 FETCH (X-A " + nested(3) + ")\r\n", st, o).has_value());
     check_error("* 1 FETCH (X-A " + nested(4) + ")\r\n", errc::limit_exceeded, 18, o);
     // THREAD nesting.
-    CHECK(parse_response("* THREAD (1 (2 (3 (4))))\r\n", st, o).has_value());
-    check_error("* THREAD (1 (2 (3 (4 (5)))))\r\n", errc::limit_exceeded, 21, o);
+    CHECK(parse_response("* THREAD (1 (2 (3 (4)(5))(6))(7))\r\n", st, o).has_value());
+    check_error("* THREAD (1 (2 (3 (4 (5)(6))(7))(8))(9))\r\n", errc::limit_exceeded, 21, o);
 }
 
 TEST_CASE("literal size: at, below and above max_literal") {

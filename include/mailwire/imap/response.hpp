@@ -770,6 +770,44 @@ inline result<response> fetch_response(scanner& s, std::uint32_t n, parse_ctx& c
     return response{fetch_data{n, list_view<msg_att>(c.st.fetch_items, first, count)}};
 }
 
+/// thread-list = "(" (thread-members / thread-nested) ")"          (RFC 5256 §5)
+/// Validated, not stored: the caller keeps the bytes as a value_list. `depth` is the
+/// nesting already open; each thread-list counts against max_depth.
+constexpr result<void> thread_list(scanner& s, const parse_options& opts, std::size_t depth) noexcept;
+
+/// thread-nested = 2*thread-list                                    (RFC 5256 §5)
+constexpr result<void> thread_nested(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+    std::size_t lists = 0;
+    while (s.peek_is('(')) {
+        if (++lists > opts.max_list) return s.error(errc::limit_exceeded, "thread-lists within max_list");
+        if (auto r = thread_list(s, opts, depth); !r) return r;
+    }
+    if (lists < 2) return s.error(errc::invalid_syntax, "thread-list (thread-nested holds two or more)");
+    return {};
+}
+
+/// thread-members = nz-number *(SP nz-number) [SP thread-nested]    (RFC 5256 §5)
+constexpr result<void> thread_members(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+    for (std::size_t members = 1;; ++members) {
+        if (members > opts.max_list) return s.error(errc::limit_exceeded, "thread members within max_list");
+        if (auto n = nz_number(s); !n) return n.error();
+        if (!s.consume(' ')) return {};
+        if (s.peek_is('(')) return thread_nested(s, opts, depth);
+    }
+}
+
+constexpr result<void> thread_list(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+    if (depth + 1 > opts.max_depth) return s.error(errc::limit_exceeded, "thread nesting within max_depth");
+    if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" thread-list");
+    if (s.peek_is('(')) {
+        if (auto r = thread_nested(s, opts, depth + 1); !r) return r;
+    } else if (auto r = thread_members(s, opts, depth + 1); !r) {
+        return r;
+    }
+    if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\" ending thread-list");
+    return {};
+}
+
 /// *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"] up to the line end.
 constexpr result<search_data> search_numbers(scanner& s, const parse_options& opts, bool sort) noexcept {
     search_data d;
@@ -979,12 +1017,14 @@ inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
             auto more = more_items(s, opts, 0);
             if (!more) return more.error();
             if (*more) {
+                // thread-data = "THREAD" [SP 1*thread-list]: the lists touch, no SP between.
                 const std::size_t at = s.pos();
-                auto v = rules::generic_values(s, opts, 0);
-                if (!v) return v.error();
-                for (auto t : *v)
-                    if (!t.is_list()) return s.error_at(at, errc::invalid_syntax, "thread-list");
-                d.threads = *v;
+                std::size_t lists = 0;
+                do {
+                    if (++lists > opts.max_list) return s.error(errc::limit_exceeded, "thread-lists within max_list");
+                    if (auto r = thread_list(s, opts, 0); !r) return r.error();
+                } while (s.peek_is('('));
+                d.threads = value_list::make(s.input().substr(at, s.pos() - at), opts.mode);
             }
         }
         return response{d};

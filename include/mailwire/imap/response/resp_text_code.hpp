@@ -207,8 +207,14 @@ namespace detail::resp {
 /// Lenient mode also skips SP before it (Exchange, Yahoo, iCloud, DavMail, Domino).
 constexpr result<void> eol(scanner& s, const parse_options& opts) noexcept {
     if (s.peek_is(' ')) {
+        // Only SP that runs to the line end is the trailing-SP quirk; SP before more
+        // bytes is plain bad syntax in either mode.
+        std::size_t n = 1;
+        while (s.peek(n) == ' ') ++n;
+        const char after = s.peek(n);
+        if (after != '\r' && after != '\n') return s.error(errc::invalid_syntax, "CRLF");
         if (opts.strict()) return s.error(errc::strict_violation, "CRLF (trailing SP is a server quirk)");
-        while (s.consume(' ')) {}
+        s.advance(n);
     }
     if (s.consume("\r\n")) return {};
     if (s.peek_is('\n')) {
