@@ -155,9 +155,7 @@ TEST_CASE("flag lists: rejections with code and offset", "[imap][flag]") {
     check_error(parse_all("\\Seen", flag_list_rule()), errc::invalid_syntax, 0);
     check_error(parse_all("(", flag_list_rule()), errc::invalid_syntax, 1);
     check_error(parse_all("(\\Seen", flag_list_rule()), errc::invalid_syntax, 6);
-    check_error(parse_all("( \\Seen)", flag_list_rule()), errc::invalid_syntax, 1);
-    check_error(parse_all("(\\Seen )", flag_list_rule()), errc::invalid_syntax, 7);
-    check_error(parse_all("(\\Seen  \\Draft)", flag_list_rule()), errc::invalid_syntax, 7);
+    check_error(parse_all("(\\Seen \\Draft", flag_list_rule()), errc::invalid_syntax, 13);
     check_error(parse_all("(\\Seen\\Draft)", flag_list_rule()), errc::invalid_syntax, 6);
     check_error(parse_all("(\\Deleted \\Seen \\*)", flag_list_rule()), errc::strict_violation, 16);
     check_error(parse_all("(\\Seen) ", flag_list_rule()), errc::invalid_syntax, 7);
@@ -181,6 +179,35 @@ TEST_CASE("quirk Zoho Mail / GreenMail: \\* in a FLAGS flag-list, lenient only",
     CHECK(r->contains(flag_kind::wildcard));
     CHECK(r->size() == 6);
     round_trip(in, flag_list_rule(lenient));
+}
+
+TEST_CASE("quirk SurgeMail: SP at either end of a flag list or doubled, lenient only", "[imap][flag][quirk]") {
+    // chatmail/async-imap#123: SurgeMail answers FETCH with "FLAGS (\Seen )". The same
+    // class of quirk (stray SP) is the project brief's Exchange / Yahoo / iCloud one.
+    check_error(parse_all("(\\Seen )", fetch_list_rule(strict)), errc::strict_violation, 6);
+    check_error(parse_all("( \\Seen)", flag_list_rule(strict)), errc::strict_violation, 1);
+    check_error(parse_all("(\\Seen  \\Draft)", flag_list_rule(strict)), errc::strict_violation, 7);
+    check_error(parse_all("( )", flag_list_rule(strict)), errc::strict_violation, 1);
+    for (std::string_view in : {"(\\Seen )", "( \\Seen)", "(\\Seen  \\Draft  )", "(  \\Seen   \\Draft)"}) {
+        INFO(std::string(in));
+        auto r = parse_all(in, fetch_list_rule(lenient));
+        REQUIRE(r);
+        CHECK(r->contains(flag_kind::seen));
+        CHECK(r->size() == (in.find("Draft") == std::string_view::npos ? 1u : 2u));
+        // Written back canonical: single SP, none at the ends.
+        auto wire = mailwire::to_wire(*r);
+        REQUIRE(wire);
+        CHECK(wire->find("  ") == std::string::npos);
+        CHECK(wire->find("( ") == std::string::npos);
+        CHECK(wire->find(" )") == std::string::npos);
+        auto again = parse_all(*wire, fetch_list_rule(strict));
+        REQUIRE(again);
+        CHECK(*again == *r);
+    }
+    auto blank = parse_all("( )", flag_list_rule(lenient));
+    REQUIRE(blank);
+    CHECK(blank->empty());
+    CHECK(blank->size() == 0);
 }
 
 TEST_CASE("quirk unnamed server (node-imap#19): bare * in PERMANENTFLAGS, lenient only", "[imap][flag][quirk]") {

@@ -195,7 +195,7 @@ public:
         constexpr flag operator*() const noexcept { return cur_; }
         constexpr iterator& operator++() noexcept {
             rest_ = rest_.substr(len_);
-            if (!rest_.empty() && rest_.front() == ' ') rest_.remove_prefix(1);
+            while (!rest_.empty() && rest_.front() == ' ') rest_.remove_prefix(1); // lenient: SP runs
             read();
             return *this;
         }
@@ -278,17 +278,33 @@ struct flag_list_access {
 /// "(" [element *(SP element)] ")", at most opts.max_list elements.
 constexpr result<flag_list> paren_flags(scanner& s, flag_rule r, const parse_options& opts, std::string_view what) noexcept {
     if (!s.consume('(')) return s.error(errc::invalid_syntax, what);
+    // Lenient: SP after "(", doubled SP and SP before ")" (SurgeMail sends "(\\Seen )",
+    // chatmail/async-imap#123). The kept text has no SP at either end, and the iterator
+    // steps over runs of SP, so the flags read back the same.
+    if (s.peek_is(' ')) {
+        if (opts.strict()) return s.error(errc::strict_violation, "flag (SP after \"(\" is a server quirk)");
+        while (s.consume(' ')) {}
+    }
     const std::size_t start = s.pos();
+    std::size_t end = start;
     if (!s.peek_is(')')) {
         std::size_t count = 0;
         for (;;) {
             if (++count > opts.max_list) return s.error(errc::limit_exceeded, "flag list within max_list");
             auto f = flag_element(s, r, opts);
             if (!f) return f.error();
-            if (!s.consume(' ')) break;
+            end = s.pos();
+            if (!s.peek_is(' ')) break;
+            std::size_t spaces = 1;
+            while (s.peek(spaces) == ' ') ++spaces;
+            const bool trailing = s.peek(spaces) == ')';
+            if (opts.strict() && trailing) return s.error(errc::strict_violation, "no SP before \")\" (trailing SP is a server quirk)");
+            if (opts.strict() && spaces > 1) return s.error_at(s.pos() + 1, errc::strict_violation, "single SP (doubled SP is a server quirk)");
+            s.advance(spaces);
+            if (trailing) break;
         }
     }
-    const auto text = s.since(start);
+    const auto text = s.input().substr(start, end - start);
     if (!s.consume(')')) return s.error(errc::invalid_syntax, "SP or \")\"");
     return flag_list_access::make(text, r, opts.mode);
 }
@@ -468,7 +484,7 @@ public:
         constexpr mailbox_attr operator*() const noexcept { return cur_; }
         constexpr iterator& operator++() noexcept {
             rest_ = rest_.substr(len_);
-            if (!rest_.empty() && rest_.front() == ' ') rest_.remove_prefix(1);
+            while (!rest_.empty() && rest_.front() == ' ') rest_.remove_prefix(1); // lenient: SP runs
             read();
             return *this;
         }
