@@ -275,7 +275,7 @@ TEST_CASE("literal: the payload is a view of the framed bytes", "[imap][string][
 TEST_CASE("literal: rejections with code and offset", "[imap][string][literal]") {
     check_error(parse_all("{5}\r\nhel", literal_rule()), errc::need_more, 8);          // payload not all there
     check_error(parse_all("{5}hello", literal_rule()), errc::invalid_syntax, 3);       // no CRLF
-    check_error(parse_all("{5}\nhello", literal_rule()), errc::invalid_syntax, 3);     // bare LF
+    check_error(parse_all("{5}\nhello", literal_rule()), errc::strict_violation, 3);  // bare LF: lenient only
     check_error(parse_all("{5\r\nhello", literal_rule()), errc::invalid_syntax, 2);    // no "}"
     check_error(parse_all("{}\r\n", literal_rule()), errc::invalid_syntax, 1);         // no number
     check_error(parse_all("{-1}\r\n", literal_rule()), errc::invalid_syntax, 1);
@@ -286,6 +286,23 @@ TEST_CASE("literal: rejections with code and offset", "[imap][string][literal]")
     check_error(parse_all("{3}\r\nabc", literal8_rule()), errc::invalid_syntax, 0);
     check_error(parse_all("~3}\r\nabc", literal8_rule()), errc::invalid_syntax, 1);
     check_error(parse_all("{3}\r\nabcd", literal_rule()), errc::invalid_syntax, 8);    // trailing bytes
+}
+
+TEST_CASE("quirk line-rewriting proxies: bare LF after a literal header, lenient only", "[imap][string][literal][quirk]") {
+    // The framer accepts "{n}" LF in lenient mode (docs/QUIRKS.md, bare LF line ends); the
+    // string rules read the same bytes the same way, so a framed message always parses.
+    check_error(parse_all("{5}\nhello", literal_rule(strict)), errc::strict_violation, 3);
+    auto r = parse_all("{5}\nhello", literal_rule(lenient));
+    REQUIRE(r);
+    CHECK(r->data == "hello");
+    auto eight = parse_all("~{2}\nhi", literal8_rule(lenient));
+    REQUIRE(eight);
+    CHECK(eight->data == "hi");
+    // Written back with CRLF, which strict mode reads as the same literal.
+    auto wire = mailwire::to_wire(*r);
+    REQUIRE(wire);
+    CHECK(*wire == "{5}\r\nhello");
+    check_error(parse_all("{5}\rhello", literal_rule(lenient)), errc::invalid_syntax, 3);
 }
 
 TEST_CASE("literal: max_literal at, below and above", "[imap][string][literal][limits]") {

@@ -425,8 +425,13 @@ OutIt write_string_value(OutIt out, const string_value& v) {
 
 namespace detail {
 /// CRLF and the payload of a literal whose header is `h`.
-constexpr result<literal> literal_body(scanner& s, const literal_header& h) noexcept {
-    if (!s.consume("\r\n")) return s.error(errc::invalid_syntax, "CRLF after literal header");
+constexpr result<literal> literal_body(scanner& s, const literal_header& h, const parse_options& opts) noexcept {
+    // Lenient: a bare LF after "{n}", as the framer accepts it (line-rewriting proxies).
+    if (!s.consume("\r\n")) {
+        if (!s.peek_is('\n')) return s.error(errc::invalid_syntax, "CRLF after literal header");
+        if (opts.strict()) return s.error(errc::strict_violation, "CRLF after literal header (bare LF is a quirk)");
+        s.advance();
+    }
     if (s.remaining() < h.size) {
         s.advance(s.remaining());
         return s.error(errc::need_more, "literal payload");
@@ -531,7 +536,7 @@ constexpr result<imap::literal> literal(scanner& s, const parse_options& opts = 
     if (!s.peek_is('{')) return s.error(errc::invalid_syntax, "literal");
     auto h = literal_header(s, opts);
     if (!h) return h.error();
-    return imap::detail::literal_body(s, *h);
+    return imap::detail::literal_body(s, *h, opts);
 }
 
 /// literal8 = "~{" number64 ["+"] "}" CRLF *OCTET          (RFC 9051 §9, RFC 4466 §2.4)
@@ -539,7 +544,7 @@ constexpr result<imap::literal> literal8(scanner& s, const parse_options& opts =
     if (!s.peek_is('~')) return s.error(errc::invalid_syntax, "literal8");
     auto h = literal_header(s, opts);
     if (!h) return h.error();
-    return imap::detail::literal_body(s, *h);
+    return imap::detail::literal_body(s, *h, opts);
 }
 
 /// string = quoted / literal                                          (RFC 9051 §9)
