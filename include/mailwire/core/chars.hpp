@@ -148,6 +148,16 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
         if (to_lower(a[i]) != to_lower(b[i])) return false;
     return true;
 }
+/// The index in `table` of the keyword equal to `name` ASCII case-insensitively, or
+/// `count` when none is. `table` holds upper-case keywords; length and first byte are
+/// compared before the bytes, since this runs for every keyword of every message.
+constexpr std::size_t find_keyword(const std::string_view* table, std::size_t count, std::string_view name) noexcept {
+    if (name.empty()) return count;
+    const char first = to_upper(name.front());
+    for (std::size_t i = 0; i < count; ++i)
+        if (table[i].size() == name.size() && table[i].front() == first && iequals(table[i], name)) return i;
+    return count;
+}
 /// True when `s` begins with `prefix`, ASCII case-insensitively.
 constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);

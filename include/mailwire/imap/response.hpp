@@ -625,9 +625,9 @@ constexpr result<status_item> status_att_val(scanner& s, const parse_options& op
     status_item it;
     const auto name = s.take_while(chars::atom_char);
     if (name.empty()) return s.error(errc::invalid_syntax, "status-att");
-    it.kind = status_item_kind::other;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(status_item_kind::other); ++i)
-        if (chars::iequals(name, keyword(static_cast<status_item_kind>(i)))) it.kind = static_cast<status_item_kind>(i);
+    constexpr std::size_t known = static_cast<std::size_t>(status_item_kind::other);
+    static_assert(sizeof(detail::status_item_names) / sizeof(detail::status_item_names[0]) == known);
+    it.kind = static_cast<status_item_kind>(chars::find_keyword(detail::status_item_names, known, name));
     if (auto r = imap::detail::resp::sp(s, opts); !r) return r.error();
     switch (it.kind) {
     case status_item_kind::uidnext: case status_item_kind::uidvalidity: {
@@ -679,9 +679,9 @@ constexpr result<esearch_item> search_return_data(scanner& s, const parse_option
     esearch_item it;
     const auto name = s.take_while(chars::atom_char);
     if (name.empty()) return s.error(errc::invalid_syntax, "search-return-data");
-    it.kind = esearch_item_kind::other;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(esearch_item_kind::other); ++i)
-        if (chars::iequals(name, keyword(static_cast<esearch_item_kind>(i)))) it.kind = static_cast<esearch_item_kind>(i);
+    constexpr std::size_t known = static_cast<std::size_t>(esearch_item_kind::other);
+    static_assert(sizeof(detail::esearch_item_names) / sizeof(detail::esearch_item_names[0]) == known);
+    it.kind = static_cast<esearch_item_kind>(chars::find_keyword(detail::esearch_item_names, known, name));
     if (auto r = imap::detail::resp::sp(s, opts); !r) return r.error();
     switch (it.kind) {
     case esearch_item_kind::min: case esearch_item_kind::max: {

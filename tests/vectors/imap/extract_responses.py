@@ -115,7 +115,7 @@ NOTES = {
     ('rfc9208', 301): ('! invalid_syntax', 'the RFC abbreviates the response'),
     ('rfc9208', 352): ('! invalid_syntax', 'the RFC abbreviates the response'),
     ('rfc9208', 407): ('! invalid_syntax', 'the RFC abbreviates the response'),
-    ('rfc9394', 294): ('! invalid_syntax', 'the RFC has SP before ")" in a flag list'),
+    ('rfc9394', 294): ('~', 'the RFC has SP before ")" in a flag list (the SurgeMail quirk)'),
 }
 
 # RFC lines that are prose or elisions, not server messages.

@@ -123,15 +123,12 @@ inline constexpr chars::char_set fetch_name_char = chars::alpha | chars::digit |
 /// The kind of a msg-att name that is followed by SP (so never body_section), or other.
 /// Length and first letter go first: this runs for every item of every FETCH.
 constexpr fetch_item_kind classify_fetch_item(std::string_view name) noexcept {
-    if (name.empty()) return fetch_item_kind::other;
-    const char first = chars::to_upper(name.front());
-    for (std::size_t i = 0; i < static_cast<std::size_t>(fetch_item_kind::other); ++i) {
-        const std::string_view k = imap::detail::fetch_item_names[i];
-        if (k.size() == name.size() && k.front() == first && i != static_cast<std::size_t>(fetch_item_kind::body_section) &&
-            chars::iequals(name, k))
-            return static_cast<fetch_item_kind>(i);
-    }
-    return fetch_item_kind::other;
+    constexpr std::size_t known = static_cast<std::size_t>(fetch_item_kind::other);
+    static_assert(sizeof(imap::detail::fetch_item_names) / sizeof(imap::detail::fetch_item_names[0]) == known);
+    const auto k = static_cast<fetch_item_kind>(chars::find_keyword(imap::detail::fetch_item_names, known, name));
+    // "BODY" names both body and body_section; the table finds body first, and a name
+    // followed by SP is never body_section.
+    return k;
 }
 
 /// number64 or, in lenient mode, "-1" (as body-fld-lines / body-fld-octets in

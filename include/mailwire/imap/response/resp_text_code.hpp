@@ -61,9 +61,9 @@ constexpr std::string_view keyword(code_kind k) noexcept {
 
 /// The kind named by a code atom (case-insensitive), or code_kind::other.
 constexpr code_kind classify_code(std::string_view name) noexcept {
-    for (std::size_t i = 0; i < static_cast<std::size_t>(code_kind::other); ++i)
-        if (chars::iequals(name, keyword(static_cast<code_kind>(i)))) return static_cast<code_kind>(i);
-    return code_kind::other;
+    constexpr std::size_t known = static_cast<std::size_t>(code_kind::other);
+    static_assert(sizeof(detail::code_names) / sizeof(detail::code_names[0]) == known);
+    return static_cast<code_kind>(chars::find_keyword(detail::code_names, known, name));
 }
 
 /// What arguments a kind takes.
