@@ -89,3 +89,16 @@ TEST_CASE("ASCII case-insensitive comparison", "[chars]") {
     CHECK(to_lower('Z') == 'z');
     CHECK(to_lower('1') == '1');
 }
+
+TEST_CASE("find_keyword: case-insensitive lookup in an upper-case table", "[chars]") {
+    constexpr std::string_view table[] = {"BODY", "BODYSTRUCTURE", "UID", "BODY"};
+    CHECK(find_keyword(table, 4, "body") == 0); // the first of two equal keywords
+    CHECK(find_keyword(table, 4, "BodyStructure") == 1);
+    CHECK(find_keyword(table, 4, "uid") == 2);
+    CHECK(find_keyword(table, 4, "UIDS") == 4);  // longer: not found
+    CHECK(find_keyword(table, 4, "BOD") == 4);   // a prefix is not a match
+    CHECK(find_keyword(table, 4, "") == 4);
+    CHECK(find_keyword(table, 4, "XODY") == 4);  // same length, other first byte
+    CHECK(find_keyword(table, 0, "UID") == 0);   // empty table
+    static_assert(find_keyword(table, 4, "uId") == 2);
+}
