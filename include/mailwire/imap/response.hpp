@@ -38,6 +38,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/number.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
@@ -122,15 +123,10 @@ public:
     constexpr iterator begin() const noexcept { return iterator(text_); }
     constexpr iterator end() const noexcept { return {}; }
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
     friend constexpr bool operator==(const number_list& a, const number_list& b) noexcept {
-        auto i = a.begin(), j = b.begin();
-        for (; i != a.end() && j != b.end(); ++i, ++j)
-            if (*i != *j) return false;
-        return i == a.end() && j == b.end();
+        return mailwire::detail::elementwise_equal(a, b);
     }
 
 private:

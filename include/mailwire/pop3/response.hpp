@@ -37,6 +37,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/number.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
@@ -741,11 +742,7 @@ public:
 
     friend bool operator==(const basic_listing& a, const basic_listing& b) noexcept {
         if (a.size() != b.size()) return false;
-        auto i = a.begin();
-        auto j = b.begin();
-        for (; i != a.end() && j != b.end(); ++i, ++j)
-            if (!(*i == *j)) return false;
-        return i == a.end() && j == b.end();
+        return mailwire::detail::elementwise_equal(a, b);
     }
 
 private:
@@ -896,11 +893,7 @@ public:
 
     friend bool operator==(const message_body& a, const message_body& b) noexcept {
         if (a.lines_ != b.lines_ || a.octets_ != b.octets_) return false;
-        auto i = a.begin();
-        auto j = b.begin();
-        for (; i != a.end() && j != b.end(); ++i, ++j)
-            if (*i != *j) return false;
-        return i == a.end() && j == b.end();
+        return mailwire::detail::elementwise_equal(a, b);
     }
 
 private:

@@ -16,6 +16,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/number.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
@@ -303,9 +304,7 @@ private:
 constexpr value_list::iterator value_list::begin() const noexcept { return iterator(text_, true); }
 constexpr value_list::iterator value_list::end() const noexcept { return iterator(); }
 constexpr std::size_t value_list::size() const noexcept {
-    std::size_t n = 0;
-    for (auto it = begin(); it != end(); ++it) ++n;
-    return n;
+    return mailwire::detail::count_elements(*this);
 }
 constexpr bool operator==(const value_list& a, const value_list& b) noexcept {
     auto i = a.begin(), j = b.begin();

@@ -37,6 +37,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/number.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
@@ -298,9 +299,7 @@ public:
     constexpr iterator begin() const noexcept { return iterator(text_); }
     constexpr iterator end() const noexcept { return iterator(text_.substr(text_.size())); }
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
     /// CHANGEDSINCE's mod-sequence, if given.
     constexpr std::optional<std::uint64_t> changedsince() const noexcept {
@@ -319,10 +318,7 @@ public:
         return std::nullopt;
     }
     friend constexpr bool operator==(const fetch_modifiers& a, const fetch_modifiers& b) noexcept {
-        auto i = a.begin(), j = b.begin();
-        for (; i != a.end() && j != b.end(); ++i, ++j)
-            if (!(*i == *j)) return false;
-        return i == a.end() && j == b.end();
+        return mailwire::detail::elementwise_equal(a, b);
     }
 
 private:

@@ -25,6 +25,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
 #include <mailwire/core/scanner.hpp>
@@ -230,9 +231,7 @@ public:
     constexpr iterator begin() const noexcept { return {text_, this}; }
     constexpr iterator end() const noexcept { return {}; }
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
     constexpr bool contains(flag_kind k) const noexcept {
         for (auto f : *this)
@@ -246,10 +245,7 @@ public:
     }
     /// Element by element (so "(\SEEN)" equals "(\Seen)").
     friend constexpr bool operator==(const flag_list& a, const flag_list& b) noexcept {
-        auto i = a.begin(), j = b.begin();
-        for (; i != a.end() && j != b.end(); ++i, ++j)
-            if (!(*i == *j)) return false;
-        return i == a.end() && j == b.end();
+        return mailwire::detail::elementwise_equal(a, b);
     }
 
 private:
@@ -515,9 +511,7 @@ public:
     constexpr iterator begin() const noexcept { return iterator(text_); }
     constexpr iterator end() const noexcept { return {}; }
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
     constexpr bool contains(mailbox_attr_kind k) const noexcept {
         for (auto a : *this)
@@ -535,10 +529,7 @@ public:
         return mailbox_attr_kind::extension;
     }
     friend constexpr bool operator==(const mailbox_attr_list& a, const mailbox_attr_list& b) noexcept {
-        auto i = a.begin(), j = b.begin();
-        for (; i != a.end() && j != b.end(); ++i, ++j)
-            if (!(*i == *j)) return false;
-        return i == a.end() && j == b.end();
+        return mailwire::detail::elementwise_equal(a, b);
     }
 
 private:

@@ -62,6 +62,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/number.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
@@ -249,9 +250,7 @@ public:
     constexpr iterator begin() const noexcept { return iterator(text_); }
     constexpr iterator end() const noexcept { return iterator(text_.substr(text_.size())); }
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
     /// Whether an option of kind `k` is present.
     constexpr bool has(search_return_kind k) const noexcept {
@@ -268,10 +267,7 @@ public:
     /// Present the same way, with the same options in the same order.
     friend constexpr bool operator==(const search_return_opts& a, const search_return_opts& b) noexcept {
         if (a.present_ != b.present_) return false;
-        auto i = a.begin(), j = b.begin();
-        for (; i != a.end() && j != b.end(); ++i, ++j)
-            if (!(*i == *j)) return false;
-        return i == a.end() && j == b.end();
+        return mailwire::detail::elementwise_equal(a, b);
     }
 
 private:
@@ -486,9 +482,7 @@ public:
     constexpr iterator end() const noexcept { return {nodes_, last_}; }
     constexpr bool empty() const noexcept { return first_ >= last_; }
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
 
 private:

@@ -25,6 +25,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/number.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
@@ -101,9 +102,7 @@ public:
     constexpr iterator end() const noexcept { return iterator(text_.substr(text_.size())); }
     /// Number of part numbers (nesting depth of the part).
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
     friend constexpr bool operator==(const section_part&, const section_part&) = default;
 
@@ -171,9 +170,7 @@ public:
     constexpr iterator begin() const noexcept { return iterator(text_); }
     constexpr iterator end() const noexcept { return iterator(text_.substr(text_.size())); }
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
     /// Whether a field name in the list equals `name` ASCII case-insensitively, as RFC 9051
     /// §6.4.5.1 matches field names.
@@ -184,10 +181,7 @@ public:
     }
     /// Element by element, by decoded content (so `(DATE)` equals `("DATE")`).
     friend constexpr bool operator==(const header_list& a, const header_list& b) noexcept {
-        auto i = a.begin(), j = b.begin();
-        for (; i != a.end() && j != b.end(); ++i, ++j)
-            if (!(*i == *j)) return false;
-        return i == a.end() && j == b.end();
+        return mailwire::detail::elementwise_equal(a, b);
     }
 
 private:

@@ -16,6 +16,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/number.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
@@ -139,9 +140,7 @@ public:
     constexpr iterator end() const noexcept { return iterator(text_.substr(text_.size())); }
     /// Number of comma-separated elements.
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
     /// Exactly "$".
     constexpr bool is_last_result() const noexcept { return text_ == "$"; }

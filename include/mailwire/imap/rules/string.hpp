@@ -31,6 +31,7 @@
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
+#include <mailwire/core/lazy_list.hpp>
 #include <mailwire/core/number.hpp>
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
@@ -90,9 +91,7 @@ public:
     constexpr iterator end() const noexcept { return {raw_.data() + raw_.size(), raw_.data() + raw_.size(), escaped_}; }
     /// Number of decoded characters.
     constexpr std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (auto it = begin(); it != end(); ++it) ++n;
-        return n;
+        return mailwire::detail::count_elements(*this);
     }
 
 private:
@@ -103,10 +102,7 @@ private:
 namespace detail {
 
 constexpr bool equal_chars(unescaped_view a, unescaped_view b) noexcept {
-    auto i = a.begin(), j = b.begin();
-    for (; i != a.end() && j != b.end(); ++i, ++j)
-        if (*i != *j) return false;
-    return i == a.end() && j == b.end();
+    return mailwire::detail::elementwise_equal(a, b);
 }
 constexpr bool iequal_chars(unescaped_view a, std::string_view b) noexcept {
     auto i = a.begin();
