@@ -506,6 +506,34 @@ TEST_CASE("body quirk: message/rfc822 without envelope and body (seen in the wil
     CHECK(round_trip(R"x(("message" "rfc822" NIL NIL NIL "7bit" 903))x", s2, lenient).is_message());
 }
 
+TEST_CASE("body quirk: no SP between a message/rfc822 envelope and its body, GNU Mailutils", "[imap][body][quirk]") {
+    // GNU Mailutils imap4d 3.15 (Debian 12), captured by tests/interop/imap_mailutils.sh:
+    // `... "example.net")) NIL NIL NIL NIL)("TEXT" "PLAIN" ...` where RFC 9051 §9 has
+    // body-type-msg = media-message SP body-fields SP envelope SP body SP body-fld-lines.
+    const std::string in =
+        R"x(("message" "rfc822" NIL NIL NIL "7BIT" 131 ("Tue, 2 Jun 2026 09:00:00 +0000" "Inner message" (("Inner" NIL "inner" "example.com")) (("Inner" NIL "inner" "example.com")) (("Inner" NIL "inner" "example.com")) ((NIL NIL "alice" "example.net")) NIL NIL NIL NIL)("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 11 0 NIL NIL NIL) 5 NIL NIL NIL))x";
+    const std::size_t at = in.find(")(\"TEXT\"") + 1;
+    body_storage st;
+    check_error(parse_body(in, st, strict), errc::strict_violation, at);
+    auto b = parse_body(in, st, lenient);
+    REQUIRE(b);
+    CHECK(b->is_message());
+    REQUIRE(b->message_envelope() != nullptr);
+    CHECK(b->message_envelope()->subject.equals("Inner message"));
+    CHECK(b->message_body().subtype().equals("PLAIN"));
+    CHECK(b->lines() == 5);
+    // Written back with the SP the grammar wants, which strict mode reads as the same body.
+    std::string canonical = in;
+    canonical.insert(at, " ");
+    auto wire = mailwire::to_wire(*b);
+    REQUIRE(wire);
+    CHECK(*wire == canonical);
+    body_storage st2;
+    auto again = parse_body(*wire, st2, strict);
+    REQUIRE(again);
+    CHECK(*again == *b);
+}
+
 TEST_CASE("body quirk: -1 as a size or line count, Exchange/Dovecot", "[imap][body][quirk]") {
     // emersion/go-imap#534 and modern-email/defects#27: a nested body sent with "7BIT" -1.
     const std::string in =

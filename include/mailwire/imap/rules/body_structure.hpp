@@ -719,7 +719,8 @@ inline result<void> body_type_text(scanner& s, body_context& cx, body_node& n) n
 /// body-type-msg = media-message SP body-fields SP envelope SP body SP body-fld-lines
 /// media-message = DQUOTE "MESSAGE" DQUOTE SP DQUOTE ("RFC822" / "GLOBAL") DQUOTE
 ///                                              (RFC 9051 §9; RFC 3501: "RFC822" only)
-/// Called after media-message and body-fields. Lenient: nothing more (emersion/go-imap#557).
+/// Called after media-message and body-fields. Lenient: nothing more (emersion/go-imap#557);
+/// no SP before the body (GNU Mailutils).
 inline result<void> body_type_msg(scanner& s, body_context& cx, body_node& n, std::size_t depth) noexcept {
     if (!(s.peek_is(' ') && s.peek(1) == '(')) {
         if (!cx.opts.lenient())
@@ -731,7 +732,13 @@ inline result<void> body_type_msg(scanner& s, body_context& cx, body_node& n, st
     // Parsed in place: nothing else is appended to the storage while it is read.
     n.envelope = detail::index_of(cx.st.envelopes.size());
     if (auto e = detail::envelope_into(s, cx.st.envelopes.emplace_back(), cx.opts, cx.syn); !e) return e;
-    if (auto sp = detail::expect_sp(s); !sp) return sp;
+    // Lenient: no SP between the envelope and the body, ")(" (GNU Mailutils imap4d 3.15
+    // sends it, seen in tests/interop/imap_mailutils.sh). Written back with the SP.
+    if (s.peek_is('(')) {
+        if (!cx.opts.lenient()) return s.error(errc::strict_violation, "SP body (no SP after the envelope is a server quirk)");
+    } else if (auto sp = detail::expect_sp(s); !sp) {
+        return sp;
+    }
     auto b = body(s, cx, depth);
     if (!b) return b.error();
     n.first_child = *b;
