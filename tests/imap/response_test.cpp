@@ -600,16 +600,34 @@ TEST_CASE("NAMESPACE, ID, QUOTA, QUOTAROOT, ACL, LISTRIGHTS, MYRIGHTS, METADATA"
     CHECK(nd->shared.items.size() == 2);
     check_canonical("* NAMESPACE ((\"\" \"/\")) ((\"~\" \"/\")) ((\"#shared/\" \"/\" \"X-PARAM\" (\"FLAG1\" \"FLAG2\"))(\"#public/\" \"/\"))\r\n");
     check_canonical("* NAMESPACE NIL NIL NIL\r\n");
-    check_error("* NAMESPACE (x) NIL NIL\r\n", errc::invalid_syntax, 12);
+    check_error("* NAMESPACE (x) NIL NIL\r\n", errc::invalid_syntax, 13);
+    check_error("* NAMESPACE ((\"\" \"ab\")) NIL NIL\r\n", errc::invalid_syntax, 17);
+    CHECK(nd->shared_namespaces().size() == 2);
+    CHECK((*nd->shared_namespaces().begin()).has_extension("X-PARAM"));
+    CHECK(nd->personal_namespaces().size() == 1);
+    CHECK(nd->other_users_namespaces().size() == 1);
 
     auto i = parse_ok("* ID (\"name\" \"Cyrus\" \"version\" \"1.5\" \"os\" NIL)\r\n", st);
     CHECK(i.get<id_data>()->params.items.size() == 6);
     check_canonical("* ID NIL\r\n");
-    check_error("* ID (\"name\")\r\n", errc::invalid_syntax, 5);
+    check_error("* ID (\"name\")\r\n", errc::invalid_syntax, 12);
+    CHECK(i.get<id_data>()->fields().find("OS")->value.is_nil());
 
     auto q = parse_ok("* QUOTA \"\" (STORAGE 10 512)\r\n", st);
     CHECK(response_kind_name(q) == "quota");
     CHECK(q.get<mailbox_ext_data>()->args.size() == 1);
+    CHECK(q.get<mailbox_ext_data>()->quota().find("STORAGE")->limit == 512);
+    CHECK(q.get<mailbox_ext_data>()->acl().empty());
+    check_error("* QUOTA \"\" (STORAGE 10 512x)\r\n", errc::invalid_syntax, 26);
+    check_error("* ACL INBOX Fred\r\n", errc::invalid_syntax, 16);
+    check_error("* METADATA INBOX (/a \"x\") /b\r\n", errc::invalid_syntax, 26);
+    {
+        // The writer refuses what would not re-parse: an identifier without rights.
+        auto l = value_list::parse("Fred");
+        REQUIRE(l);
+        mailbox_ext_data acl{mailbox_ext_kind::acl, q.get<mailbox_ext_data>()->mailbox, *l};
+        CHECK_FALSE(to_wire(response{acl}).has_value());
+    }
     check_canonical("* QUOTA \"\" (STORAGE 10 512)\r\n");
     check_canonical("* QUOTAROOT INBOX \"\"\r\n");
     check_canonical("* QUOTAROOT comp.mail.mime\r\n");
@@ -618,6 +636,7 @@ TEST_CASE("NAMESPACE, ID, QUOTA, QUOTAROOT, ACL, LISTRIGHTS, MYRIGHTS, METADATA"
     auto mr = parse_ok("* MYRIGHTS INBOX rwiptsldaex\r\n", st);
     CHECK(response_kind_name(mr) == "myrights");
     CHECK((*mr.get<mailbox_ext_data>()->args.begin()).text() == "rwiptsldaex");
+    CHECK(mr.get<mailbox_ext_data>()->myrights().has_right('x'));
     check_canonical("* METADATA \"\" (/shared/comment \"Shared comment\")\r\n");
     check_canonical("* METADATA INBOX /shared/comment /private/comment\r\n");
     check_error("* MYRIGHTS INBOX\r\n", errc::invalid_syntax, 16);

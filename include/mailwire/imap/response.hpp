@@ -43,6 +43,7 @@
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
 #include <mailwire/core/scanner.hpp>
+#include <mailwire/imap/response/extension_data.hpp>
 #include <mailwire/imap/response/fetch.hpp>
 #include <mailwire/imap/response/resp_text_code.hpp>
 #include <mailwire/imap/response/value.hpp>
@@ -371,6 +372,10 @@ struct vanished_data {
 /// Each is NIL or a list of ("prefix" "delim" [extensions]) descriptors.
 struct namespace_data {
     value personal{}, other_users{}, shared{};
+    /// Typed views (response/extension_data.hpp): NIL, or the namespace-descrs.
+    constexpr namespace_view personal_namespaces() const noexcept { return namespace_view(personal); }
+    constexpr namespace_view other_users_namespaces() const noexcept { return namespace_view(other_users); }
+    constexpr namespace_view shared_namespaces() const noexcept { return namespace_view(shared); }
     friend constexpr bool operator==(const namespace_data&, const namespace_data&) = default;
 };
 
@@ -378,6 +383,8 @@ struct namespace_data {
 /// id-params-list = "(" *(string SP nstring) ")" / nil                (RFC 2971 §4)
 struct id_data {
     value params{};
+    /// The field/value pairs; find() is case-insensitive (RFC 2971 §3.3).
+    constexpr id_params fields() const noexcept { return id_params(params); }
     friend constexpr bool operator==(const id_data&, const id_data&) = default;
 };
 
@@ -403,7 +410,33 @@ constexpr std::string_view keyword(mailbox_ext_kind k) noexcept {
 struct mailbox_ext_data {
     mailbox_ext_kind kind = mailbox_ext_kind::quota;
     imap::mailbox mailbox{}; ///< quota: the quota root name
-    value_list args;         ///< the rest, as values
+    value_list args;         ///< the rest, as values (validated per kind: response/extension_data.hpp)
+
+    // Typed views of `args` (response/extension_data.hpp); empty for another kind.
+    /// QUOTA: the resources of the quota-list (`mailbox` is the quota root).
+    constexpr quota_resources quota() const noexcept {
+        return kind == mailbox_ext_kind::quota ? quota_resources::from_args(args) : quota_resources{};
+    }
+    /// QUOTAROOT: the quota-root-names.
+    constexpr string_list quota_roots() const noexcept {
+        return kind == mailbox_ext_kind::quotaroot ? string_list(args.text()) : string_list{};
+    }
+    /// ACL: the identifier/rights pairs.
+    constexpr acl_entries acl() const noexcept {
+        return kind == mailbox_ext_kind::acl ? acl_entries::from_args(args) : acl_entries{};
+    }
+    /// LISTRIGHTS: identifier, required rights, optional rights.
+    constexpr listrights_view listrights() const noexcept {
+        return kind == mailbox_ext_kind::listrights ? listrights_view::from_args(args) : listrights_view{};
+    }
+    /// MYRIGHTS: the rights.
+    constexpr acl_rights myrights() const noexcept {
+        return kind == mailbox_ext_kind::myrights ? myrights_of(args) : acl_rights{};
+    }
+    /// METADATA: entry-values or entry-list.
+    constexpr metadata_view metadata() const noexcept {
+        return kind == mailbox_ext_kind::metadata ? metadata_view::from_args(args) : metadata_view{};
+    }
     friend constexpr bool operator==(const mailbox_ext_data&, const mailbox_ext_data&) = default;
 };
 
@@ -848,21 +881,23 @@ constexpr result<value> namespace_value(scanner& s, const parse_options& opts) n
     const std::size_t at = s.pos();
     auto v = rules::generic_value(s, opts, 0);
     if (!v) return v.error();
-    if (v->is_nil()) return v;
-    if (!v->is_list()) return s.error_at(at, errc::invalid_syntax, "namespace (NIL or a list)");
-    if (v->items.empty()) {
-        if (opts.strict()) return s.error_at(at, errc::strict_violation, "namespace (\"()\" for NIL is a server quirk)");
-        return v;
-    }
-    for (auto d : v->items) {
-        if (!d.is_list()) return s.error_at(at, errc::invalid_syntax, "namespace-descr");
-        auto it = d.items.begin();
-        if (it == d.items.end() || (*it).kind != value_kind::string) return s.error_at(at, errc::invalid_syntax, "namespace-descr prefix string");
-        ++it;
-        if (it == d.items.end() || !((*it).kind == value_kind::nil || (*it).kind == value_kind::string))
-            return s.error_at(at, errc::invalid_syntax, "namespace-descr delimiter");
-    }
+    if (auto ok = rules::validate_namespace(*v, at, s.input(), opts); !ok) return ok.error();
     return v;
+}
+
+/// The arguments of QUOTA, QUOTAROOT, ACL, LISTRIGHTS, MYRIGHTS, METADATA after the
+/// mailbox, against their grammar (response/extension_data.hpp). `at`: where they start.
+constexpr result<void> mailbox_ext_args(mailbox_ext_kind k, const value_list& args, std::size_t at, std::string_view input,
+                                        const parse_options& opts) noexcept {
+    switch (k) {
+    case mailbox_ext_kind::quota: return rules::validate_quota_response(args, at, input, opts);
+    case mailbox_ext_kind::quotaroot: return rules::validate_quotaroot_response(args, at, input, opts);
+    case mailbox_ext_kind::acl: return rules::validate_acl_data(args, at, input, opts);
+    case mailbox_ext_kind::listrights: return rules::validate_listrights_data(args, at, input, opts);
+    case mailbox_ext_kind::myrights: return rules::validate_myrights_data(args, at, input, opts);
+    case mailbox_ext_kind::metadata: return rules::validate_metadata_resp(args, at, input, opts);
+    }
+    return fail(errc::invalid_syntax, at, "mailbox response kind");
 }
 
 inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
@@ -1053,16 +1088,7 @@ inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
         const std::size_t at = s.pos();
         auto v = rules::generic_value(s, opts, 0);
         if (!v) return v.error();
-        if (!v->is_nil() && !v->is_list()) return s.error_at(at, errc::invalid_syntax, "id-params-list");
-        if (v->is_list()) {
-            std::size_t n = 0;
-            for (auto p : v->items) {
-                if ((n % 2 == 0 && p.kind != value_kind::string) || (n % 2 == 1 && p.kind != value_kind::string && !p.is_nil()))
-                    return s.error_at(at, errc::invalid_syntax, "string SP nstring");
-                ++n;
-            }
-            if (n % 2) return s.error_at(at, errc::invalid_syntax, "string SP nstring");
-        }
+        if (auto ok = rules::validate_id_params_list(*v, at, s.input(), opts); !ok) return ok.error();
         return response{id_data{*v}};
     }
     for (std::size_t i = 0; i <= static_cast<std::size_t>(mailbox_ext_kind::metadata); ++i) {
@@ -1074,6 +1100,7 @@ inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
         auto m = rules::mailbox(s, opts, c.syn);
         if (!m) return m.error();
         d.mailbox = *m;
+        const std::size_t args_at = s.pos();
         auto more = more_items(s, opts, 0);
         if (!more) return more.error();
         if (*more) {
@@ -1081,9 +1108,7 @@ inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
             if (!v) return v.error();
             d.args = *v;
         }
-        const bool needs_args = mk == mailbox_ext_kind::quota || mk == mailbox_ext_kind::listrights ||
-                                mk == mailbox_ext_kind::myrights || mk == mailbox_ext_kind::metadata;
-        if (needs_args && d.args.empty()) return s.error(errc::invalid_syntax, "SP and the response's arguments");
+        if (auto ok = mailbox_ext_args(mk, d.args, args_at, s.input(), opts); !ok) return ok.error();
         return response{d};
     }
     generic_data g{false, 0, k, {}};
@@ -1453,6 +1478,7 @@ struct response_checker {
     }
     static result<void> ns(const value& v) noexcept {
         if (!v.is_nil() && !(v.is_list() && !v.items.empty())) return unsafe("NAMESPACE: NIL or a non-empty list");
+        if (auto ok = rules::validate_namespace(v, 0, {}, parse_options::make_lenient()); !ok) return unsafe("NAMESPACE: namespace-descr");
         return check_writable(v);
     }
     result<void> operator()(const namespace_data& r) const noexcept {
@@ -1461,12 +1487,15 @@ struct response_checker {
         return ns(r.shared);
     }
     result<void> operator()(const id_data& r) const noexcept {
-        if (!r.params.is_nil() && !r.params.is_list()) return unsafe("ID: NIL or a list");
+        if (auto ok = rules::validate_id_params_list(r.params, 0, {}, parse_options::make_lenient()); !ok)
+            return unsafe("ID: NIL or a list of string SP nstring pairs");
         return check_writable(r.params);
     }
     result<void> operator()(const mailbox_ext_data& r) const noexcept {
         if (r.kind > mailbox_ext_kind::metadata) return unsafe("mailbox response kind");
         if (auto ok = check_mailbox(r.mailbox); !ok) return ok;
+        if (auto ok = mailbox_ext_args(r.kind, r.args, 0, {}, parse_options::make_lenient()); !ok)
+            return unsafe("arguments that do not fit the response's grammar");
         return check_writable(r.args);
     }
     result<void> operator()(const fetch_data& r) const noexcept {

@@ -35,6 +35,7 @@ NOTES = {
     ('rfc2193', 220): ('! invalid_syntax', 'the RFC abbreviates the response'),
     ('rfc2193', 244): ('~', 'the RFC shows "[CODE]" without the SP (and text) RFC 9051 resp-text requires'),
     ('rfc2193', 246): ('~', 'the RFC lists flags without "\\\\" and leaves the list open'),
+    ('rfc2342', 205): ('! strict_violation', 'the RFC wraps the line between namespace-descrs, and folding puts SP there (lenient mode reads it)'),
     ('rfc2342', 221): ('~', 'the RFC example has a doubled SP'),
     ('rfc3501', 1633): ('~', 'the RFC shows the condition with nothing after it (its text also loses any trailing SP)'),
     ('rfc3501', 3208): ('! invalid_syntax', 'the RFC abbreviates the response'),
@@ -115,6 +116,7 @@ NOTES = {
     ('rfc9208', 301): ('! invalid_syntax', 'the RFC abbreviates the response'),
     ('rfc9208', 352): ('! invalid_syntax', 'the RFC abbreviates the response'),
     ('rfc9208', 407): ('! invalid_syntax', 'the RFC abbreviates the response'),
+    ('rfc9051', 3154): ('! strict_violation', 'the RFC wraps the line between namespace-descrs, and folding puts SP there (lenient mode reads it)'),
     ('rfc9394', 294): ('~', 'the RFC has SP before ")" in a flag list (the SurgeMail quirk)'),
 }
 
