@@ -144,8 +144,9 @@ constexpr char to_upper(char c) noexcept {
 /// ASCII case-insensitive equality, the comparison ABNF quoted strings use.
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
+    // Equal bytes first: peers mostly send keywords in the case they are compared with.
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (to_lower(a[i]) != to_lower(b[i])) return false;
+        if (a[i] != b[i] && to_lower(a[i]) != to_lower(b[i])) return false;
     return true;
 }
 /// The index in `table` of the keyword equal to `name` ASCII case-insensitively, or
