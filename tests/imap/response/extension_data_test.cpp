@@ -537,11 +537,11 @@ TEST_CASE("QUOTA and QUOTAROOT: RFC 9208 §4 examples") {
     // RFC 9208 §4.1.3 SETQUOTA: two resources; rounded; system limit.
     {
         auto p = ok("* QUOTA \"#user/alice\" (STORAGE 54 111 MESSAGE 42 1000)\r\n");
-        std::vector<quota_resource> rs;
+        std::vector<quota_usage> rs;
         for (auto r : quota_resources::from_args(ext(*p).args)) rs.push_back(r);
         REQUIRE(rs.size() == 2);
-        CHECK(rs[0] == quota_resource{"STORAGE", 54, 111});
-        CHECK(rs[1] == quota_resource{"MESSAGE", 42, 1000});
+        CHECK(rs[0] == quota_usage{"STORAGE", 54, 111});
+        CHECK(rs[1] == quota_usage{"MESSAGE", 42, 1000});
         auto r2 = ok("* QUOTA \"#user/alice\" (STORAGE 58 512)\r\n");
         CHECK(quota_resources::from_args(ext(*r2).args).find("STORAGE")->limit == 512);
     }
@@ -549,7 +549,7 @@ TEST_CASE("QUOTA and QUOTAROOT: RFC 9208 §4 examples") {
     {
         auto p = ok("* QUOTA \"\" (STORAGE 10 512)\r\n");
         CHECK(s(ext(*p).mailbox.name).empty());
-        CHECK(*quota_resources::from_args(ext(*p).args).find("storage") == quota_resource{"STORAGE", 10, 512});
+        CHECK(*quota_resources::from_args(ext(*p).args).find("storage") == quota_usage{"STORAGE", 10, 512});
     }
     // RFC 9208 §4.2.2 / RFC 2087 §5.2
     {
@@ -1012,25 +1012,25 @@ std::unique_ptr<parsed> built(mailbox_ext_kind kind, std::string_view mailbox, c
 
 TEST_CASE("builders: QUOTA, ACL, METADATA arguments write and read back through the views") {
     {
-        const quota_resource rs[] = {{"STORAGE", 54, 111}, {"MESSAGE", 42, 1000}};
+        const quota_usage rs[] = {{"STORAGE", 54, 111}, {"MESSAGE", 42, 1000}};
         std::string text;
-        REQUIRE(append_quota_list(text, std::span<const quota_resource>(rs)));
+        REQUIRE(append_quota_list(text, std::span<const quota_usage>(rs)));
         CHECK(text == "(STORAGE 54 111 MESSAGE 42 1000)");
         auto p = built(mailbox_ext_kind::quota, "#user/alice", text);
         CHECK(p->msg == "* QUOTA #user/alice (STORAGE 54 111 MESSAGE 42 1000)\r\n"); // the cheapest form: an atom
-        std::vector<quota_resource> got;
+        std::vector<quota_usage> got;
         for (auto r : quota_resources::from_args(ext(*p).args)) got.push_back(r);
-        CHECK(got == std::vector<quota_resource>(std::begin(rs), std::end(rs)));
+        CHECK(got == std::vector<quota_usage>(std::begin(rs), std::end(rs)));
         std::string empty;
-        REQUIRE(append_quota_list(empty, std::span<const quota_resource>()));
+        REQUIRE(append_quota_list(empty, std::span<const quota_usage>()));
         CHECK(empty == "()");
-        const quota_resource bad_name[] = {{"STOR AGE", 1, 2}};
+        const quota_usage bad_name[] = {{"STOR AGE", 1, 2}};
         std::string t2;
-        auto r = append_quota_list(t2, std::span<const quota_resource>(bad_name));
+        auto r = append_quota_list(t2, std::span<const quota_usage>(bad_name));
         REQUIRE_FALSE(r);
         CHECK(r.error().code == errc::unsafe_value);
-        const quota_resource too_big[] = {{"STORAGE", 1, 9223372036854775808ULL}};
-        CHECK(append_quota_list(t2, std::span<const quota_resource>(too_big)).error().code == errc::unsafe_value);
+        const quota_usage too_big[] = {{"STORAGE", 1, 9223372036854775808ULL}};
+        CHECK(append_quota_list(t2, std::span<const quota_usage>(too_big)).error().code == errc::unsafe_value);
         CHECK(t2.empty());
     }
     {

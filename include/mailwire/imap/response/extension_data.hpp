@@ -293,15 +293,15 @@ private:
 };
 
 /// One field/value pair of an ID response.
-struct id_param {
+struct id_field {
     string_value field = string_value::nil();
     string_value value = string_value::nil(); ///< NIL: the server will not say
-    friend constexpr bool operator==(const id_param&, const id_param&) = default;
+    friend constexpr bool operator==(const id_field&, const id_field&) = default;
 };
 
 namespace detail::ext {
-struct id_param_reader {
-    using value_type = id_param;
+struct id_field_reader {
+    using value_type = id_field;
     static constexpr bool read(cursor& c, value_type& out) noexcept {
         item f, v;
         if (!c.next(f)) return false;
@@ -313,14 +313,14 @@ struct id_param_reader {
 } // namespace detail::ext
 
 /// id-params-list = "(" *(string SP nstring) ")" / nil                    (RFC 2971 §4)
-class id_params : public detail::ext::range<detail::ext::id_param_reader> {
+class id_params : public detail::ext::range<detail::ext::id_field_reader> {
 public:
     constexpr id_params() noexcept = default;
     constexpr explicit id_params(const value& params) noexcept
         : range(params.is_list() ? params.items.text() : std::string_view{}), nil_(!params.is_list()) {}
     constexpr bool is_nil() const noexcept { return nil_; }
     /// The first pair whose field is `name`; field names are case-insensitive (RFC 2971 §3.3).
-    constexpr std::optional<id_param> find(std::string_view name) const noexcept {
+    constexpr std::optional<id_field> find(std::string_view name) const noexcept {
         for (auto p : *this)
             if (p.field.iequals(name)) return p;
         return std::nullopt;
@@ -331,18 +331,19 @@ private:
 };
 
 /// quota-resource = resource-name SP resource-usage SP resource-limit    (RFC 9208 §7)
-struct quota_resource {
+/// (What SETQUOTA sends, setquota-resource, is command/types.hpp's quota_resource.)
+struct quota_usage {
     std::string_view name; ///< an atom: STORAGE, MESSAGE, MAILBOX, ANNOTATION-STORAGE, ...
     std::uint64_t usage = 0;
     std::uint64_t limit = 0;
-    friend constexpr bool operator==(const quota_resource& a, const quota_resource& b) noexcept {
+    friend constexpr bool operator==(const quota_usage& a, const quota_usage& b) noexcept {
         return chars::iequals(a.name, b.name) && a.usage == b.usage && a.limit == b.limit;
     }
 };
 
 namespace detail::ext {
-struct quota_resource_reader {
-    using value_type = quota_resource;
+struct quota_usage_reader {
+    using value_type = quota_usage;
     static constexpr bool read(cursor& c, value_type& out) noexcept {
         item n, u, l;
         if (!c.next(n)) return false;
@@ -355,7 +356,7 @@ struct quota_resource_reader {
 } // namespace detail::ext
 
 /// The quota-list of a QUOTA response: its resources (empty: no limits, RFC 9208 §4.2.1).
-class quota_resources : public detail::ext::range<detail::ext::quota_resource_reader> {
+class quota_resources : public detail::ext::range<detail::ext::quota_usage_reader> {
 public:
     using range::range;
     /// From QUOTA's arguments after the quota root (mailbox_ext_data::args): the list.
@@ -363,7 +364,7 @@ public:
         return quota_resources(detail::ext::first_list_text(args.text()));
     }
     /// The resource named `name` (resource names are case-insensitive, RFC 9208 §7).
-    constexpr std::optional<quota_resource> find(std::string_view name) const noexcept {
+    constexpr std::optional<quota_usage> find(std::string_view name) const noexcept {
         for (auto r : *this)
             if (chars::iequals(r.name, name)) return r;
         return std::nullopt;
@@ -734,7 +735,7 @@ constexpr result<void> validate_quota_resource(std::string_view triplets, std::s
 /// quota-list = "(" quota-resource *(SP quota-resource) ")"                 (RFC 9208 §7)
 /// "()" is accepted in both modes: RFC 9208 §4.2.1 says the list holds "zero or more
 /// triplets" and "an empty list means there are no administrative resource limits", and
-/// RFC 2087 §5.1 has "(" #quota_resource ")"; the 1* of the §7 ABNF contradicts its prose.
+/// RFC 2087 §5.1 has "(" #quota_usage ")"; the 1* of the §7 ABNF contradicts its prose.
 constexpr result<void> validate_quota_list(const value& list, std::size_t at, std::string_view input,
                                            const parse_options& opts = {}) noexcept {
     if (!list.is_list()) return fail(errc::invalid_syntax, at, "quota-list (\"(\" quota-resource *(SP quota-resource) \")\")");
@@ -878,7 +879,7 @@ constexpr result<void> check_astring(const string_value& v) noexcept {
 /// quota-list = "(" quota-resource *(SP quota-resource) ")"                 (RFC 9208 §7)
 /// Appends "(NAME usage limit ...)"; names must be atoms, numbers at most 2^63-1.
 template <class Out>
-result<void> append_quota_list(Out& out, std::span<const quota_resource> resources) {
+result<void> append_quota_list(Out& out, std::span<const quota_usage> resources) {
     for (const auto& r : resources) {
         if (r.name.empty() || !chars::atom_char.all_of(r.name) || chars::iequals(r.name, "NIL"))
             return unsafe("resource-name (atom)");
