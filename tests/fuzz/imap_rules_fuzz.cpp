@@ -63,7 +63,10 @@ void check_rule(std::string_view text, Make make, bool exact_bytes, bool uses_ut
             if (!check_writable(*r)) continue;
             auto wire = mailwire::to_wire(*r);
             require(wire.has_value());
-            if (exact_bytes) require(*wire == text);
+            // Canonical bytes come back unchanged; a lenient-only input (a quirk) is written
+            // back in its canonical form instead.
+            if (exact_bytes && (opts.strict() || parse_all(text, make(parse_options{}, syn)).has_value()))
+                require(*wire == text);
             auto again = parse_all(*wire, rule);
             require(again.has_value() && *again == *r);
         }
