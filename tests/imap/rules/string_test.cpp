@@ -542,3 +542,18 @@ TEST_CASE("verbose presentation is readable", "[imap][string][format]") {
     CHECK(fmt::format("{:v}", *parse_all("{2}\r\n\x01\xff", literal_rule())) == R"(literal {2} "\x01\xff")");
     CHECK(fmt::format("{:v}", mailwire::imap::atom{"FLAGS"}) == "atom \"FLAGS\"");
 }
+
+TEST_CASE("string_value::set_nil makes any value NIL in place", "[imap][string]") {
+    using mailwire::imap::string_value;
+    using mailwire::imap::string_form;
+    string_value v{string_form::literal, "payload", false, true};
+    v.set_nil();
+    CHECK(v.is_nil());
+    CHECK(v == string_value::nil());
+    CHECK(v.text.empty());
+    CHECK_FALSE(v.non_sync);
+    string_value q{string_form::quoted, "a\\\"b", true, false};
+    q.set_nil();
+    CHECK_FALSE(q.escaped);
+    CHECK(mailwire::to_wire(q).value() == "NIL");
+}

@@ -244,7 +244,7 @@ constexpr value read_value(std::string_view rest, std::size_t& len) noexcept {
     v.kind = r->kind;
     switch (r->kind) {
     case value_kind::list: v.items = value_list::make(tok.substr(1, tok.size() - 2), parse_mode::lenient); break;
-    case value_kind::nil: v.str = string_value::nil(); break;
+    case value_kind::nil: v.str.set_nil(); break;
     case value_kind::string: {
         scanner t(tok);
         auto sv = rules::string(t, o, session_syntax{true});

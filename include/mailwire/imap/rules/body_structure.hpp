@@ -439,7 +439,7 @@ inline result<void> read_string_or_quirk_nil(scanner& s, const body_context& cx,
     if (at_nil(s)) {
         if (!cx.opts.lenient()) return s.error(errc::strict_violation, expected);
         s.advance(3);
-        out = string_value::nil();
+        out.set_nil();
         return {};
     }
     return s.error(errc::invalid_syntax, expected);

@@ -111,7 +111,7 @@ constexpr result<void> read_nstring(scanner& s, string_value& out, const parse_o
     if (read_plain_quoted(s, out)) return {};
     if (at_nil(s)) {
         s.advance(3);
-        out = string_value::nil();
+        out.set_nil(); // not `out = nil()`: see set_nil()
         return {};
     }
     auto v = rules::nstring(s, opts, syn);
