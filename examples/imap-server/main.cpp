@@ -3,7 +3,8 @@
 // through imap::buffered_framer (which stops at each synchronizing literal so the server can
 // answer "+ Ready") and imap::parse_command; every reply is an imap::response value written by
 // mailwire::write_wire (checked: a value that would not re-parse is refused). The program adds
-// the sockets (../pop3-server/net.hpp), a poll() loop and the mailbox. See README.md.
+// the sockets (../common/net.hpp), a poll() loop (its shared pieces in ../common/server.hpp)
+// and the mailbox (read with ../common/maildir.hpp). See README.md.
 //
 //   imap-server --port 1143                       # built-in mailbox, user bob / hungry
 //   imap-server --port 1143 --maildir DIR --user alice --pass wonderland
@@ -11,8 +12,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <deque>
 #include <memory>
@@ -24,10 +23,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -40,31 +36,23 @@
 #include <mailwire/imap/framer.hpp>
 #include <mailwire/imap/response.hpp>
 
-#include "../pop3-server/net.hpp"
+#include "common/cli.hpp"
+#include "common/maildir.hpp"
+#include "common/net.hpp"
+#include "common/server.hpp"
 
 namespace {
 
 namespace imap = mailwire::imap;
 namespace cmd = mailwire::imap::cmd;
-using clock_type = std::chrono::steady_clock;
+using mwexample::clock_type;
+using mwexample::err;
+using mwexample::say;
 
-struct options {
-    std::uint16_t port = 1143;
-    std::string maildir; // empty: the built-in mailbox
-    std::string user = "bob";
-    std::string pass = "hungry";
-    std::string port_file;
-    int max_seconds = 0;     // 0: no limit
-    int idle_seconds = 1800; // RFC 3501 §5.4: an autologout timer of at least 30 minutes
-    bool lenient = false;
-    bool quiet = false;
+struct options : mwexample::server_options {
+    // RFC 3501 §5.4: an autologout timer of at least 30 minutes.
+    options() : server_options(1143, 1800) {}
 };
-
-void say(std::string_view s) {
-    std::fwrite(s.data(), 1, s.size(), stdout);
-    std::fflush(stdout);
-}
-void err(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); }
 
 constexpr std::string_view usage_text =
     "usage: imap-server [--port N] [--maildir DIR] [--user NAME] [--pass SECRET] [--port-file FILE]\n"
@@ -74,48 +62,7 @@ constexpr std::string_view usage_text =
     "bob / hungry.\n";
 
 std::optional<options> parse_args(int argc, char** argv) {
-    options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = argv[i];
-        auto value = [&]() -> std::optional<std::string> {
-            if (i + 1 >= argc) return std::nullopt;
-            return std::string(argv[++i]);
-        };
-        auto number = [&](int lo, int hi) -> std::optional<int> {
-            auto v = value();
-            if (!v || v->empty() || v->size() > 9 || v->find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-            const int n = std::atoi(v->c_str());
-            if (n < lo || n > hi) return std::nullopt;
-            return n;
-        };
-        if (a == "--port") {
-            auto n = number(0, 65535);
-            if (!n) return std::nullopt;
-            o.port = static_cast<std::uint16_t>(*n);
-        } else if (a == "--maildir" || a == "--user" || a == "--pass" || a == "--port-file") {
-            auto v = value();
-            if (!v) return std::nullopt;
-            (a == "--maildir" ? o.maildir : a == "--user" ? o.user : a == "--pass" ? o.pass : o.port_file) = *v;
-        } else if (a == "--max-seconds") {
-            auto n = number(1, 86400);
-            if (!n) return std::nullopt;
-            o.max_seconds = *n;
-        } else if (a == "--idle-timeout") {
-            auto n = number(1, 86400);
-            if (!n) return std::nullopt;
-            o.idle_seconds = *n;
-        } else if (a == "--lenient") o.lenient = true;
-        else if (a == "--strict") o.lenient = false;
-        else if (a == "--quiet") o.quiet = true;
-        else if (a == "--help" || a == "-h") {
-            say(usage_text);
-            std::exit(0);
-        } else {
-            return std::nullopt;
-        }
-    }
-    if (o.user.empty() || o.pass.empty()) return std::nullopt;
-    return o;
+    return mwexample::parse_server_args<options>(argc, argv, usage_text, [](std::string_view, options&) { return false; });
 }
 
 // ---- the mailbox ----------------------------------------------------------------------
@@ -165,25 +112,6 @@ std::string with_crlf(std::string_view text) {
         if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) s.push_back('\r');
         s.push_back(text[i]);
     }
-    return s;
-}
-
-std::optional<std::string> read_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::string s;
-    char buf[64 * 1024];
-    for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            ::close(fd);
-            return std::nullopt;
-        }
-        if (n == 0) break;
-        s.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
     return s;
 }
 
@@ -242,25 +170,15 @@ public:
             }
             return snap;
         }
-        for (const char* sub : {"cur", "new"}) {
-            const std::string dir = maildir_ + "/" + sub;
-            DIR* d = ::opendir(dir.c_str());
-            if (!d) return std::nullopt;
-            while (dirent* e = ::readdir(d)) {
-                if (e->d_name[0] == '.') continue;
-                const std::string path = dir + "/" + e->d_name;
-                struct stat st{};
-                if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-                auto content = read_file(path);
-                if (!content) continue;
-                stored_message m;
-                m.name = e->d_name;
-                m.content = with_crlf(*content);
-                m.flags = maildir_flags(m.name);
-                m.internal_date = date_of(st.st_mtime);
-                snap.msgs.push_back(std::move(m));
-            }
-            ::closedir(d);
+        auto files = mwexample::read_maildir(maildir_);
+        if (!files) return std::nullopt;
+        for (auto& f : *files) {
+            stored_message m;
+            m.name = std::move(f.name);
+            m.content = with_crlf(f.content);
+            m.flags = maildir_flags(m.name);
+            m.internal_date = date_of(f.st.st_mtime);
+            snap.msgs.push_back(std::move(m));
         }
         std::sort(snap.msgs.begin(), snap.msgs.end(),
                   [](const stored_message& a, const stored_message& b) { return a.name < b.name; });
@@ -357,22 +275,14 @@ constexpr std::string_view capabilities = "IMAP4rev1 LITERAL+ UNSELECT";
 
 enum class state { not_authenticated, authenticated, selected, logout };
 
-struct connection {
-    int fd = -1;
-    unsigned id = 0;
+struct connection : mwexample::client_io {
     imap::buffered_framer framer;
     imap::command_storage storage;
-    std::string out;
-    std::size_t out_off = 0;
     state st = state::not_authenticated;
     snapshot box; // the selected INBOX
-    bool closing = false;
-    bool dead = false;
-    clock_type::time_point last_activity = clock_type::now();
 
     connection(int f, unsigned i, const mailwire::parse_options& po)
-        : fd(f), id(i), framer(imap::framer_config{imap::direction::client_to_server, true, false}, po) {}
-    std::size_t backlog() const noexcept { return out.size() - out_off; }
+        : client_io(f, i), framer(imap::framer_config{imap::direction::client_to_server, true, false}, po) {}
 };
 
 class server {
@@ -390,38 +300,19 @@ public:
             err(fmt::format("imap-server: cannot read the Maildir {} (cur/ and new/)\n", o_.maildir));
             return 1;
         }
-        if (!o_.port_file.empty()) {
-            const std::string tmp = o_.port_file + ".tmp"; // renamed: never half a number
-            if (std::FILE* f = std::fopen(tmp.c_str(), "w")) {
-                std::fprintf(f, "%u\n", static_cast<unsigned>(listener_.bound_port()));
-                std::fclose(f);
-                std::rename(tmp.c_str(), o_.port_file.c_str());
-            }
-        }
+        if (!o_.port_file.empty()) mwexample::write_port_file(o_.port_file, listener_.bound_port());
         say(fmt::format("imap-server: listening on 127.0.0.1:{} ({} mailbox, user {}, {} mode)\n",
                         listener_.bound_port(), o_.maildir.empty() ? "built-in" : o_.maildir, o_.user,
                         o_.lenient ? "lenient" : "strict"));
         const auto started = clock_type::now();
         while (!stop) {
-            int wait_ms = 1000;
-            if (o_.max_seconds > 0) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      started + std::chrono::seconds(o_.max_seconds) - clock_type::now()).count();
-                if (left <= 0) {
-                    log(0, "--max-seconds reached: stopping");
-                    break;
-                }
-                wait_ms = static_cast<int>(std::min<long long>(wait_ms, left));
+            const auto wait_ms = mwexample::poll_wait_ms(started, o_.max_seconds);
+            if (!wait_ms) {
+                log(0, "--max-seconds reached: stopping");
+                break;
             }
-            std::vector<pollfd> fds;
-            fds.push_back(pollfd{listener_.fd(), POLLIN, 0});
-            for (const auto& c : conns_) {
-                short ev = 0;
-                if (!c->closing && c->backlog() < max_backlog) ev = static_cast<short>(ev | POLLIN);
-                if (c->backlog() > 0) ev = static_cast<short>(ev | POLLOUT);
-                fds.push_back(pollfd{c->fd, ev, 0});
-            }
-            const int rc = ::poll(fds.data(), fds.size(), wait_ms);
+            std::vector<pollfd> fds = mwexample::poll_set(listener_.fd(), conns_, max_backlog);
+            const int rc = ::poll(fds.data(), fds.size(), *wait_ms);
             if (rc < 0 && errno != EINTR) {
                 err(fmt::format("imap-server: poll: {}\n", std::strerror(errno)));
                 return 1;
@@ -473,16 +364,10 @@ private:
     }
 
     void flush(connection& c) {
-        if (c.backlog() > 0) {
-            if (mwexample::write_some(c.fd, c.out, c.out_off) == mwexample::io_status::error) {
-                log(c.id, fmt::format("write failed: {}", std::strerror(errno)));
-                close(c);
-                return;
-            }
-            if (c.out_off == c.out.size()) {
-                c.out.clear();
-                c.out_off = 0;
-            }
+        if (c.backlog() > 0 && !mwexample::write_backlog(c)) {
+            log(c.id, fmt::format("write failed: {}", std::strerror(errno)));
+            close(c);
+            return;
         }
         if (c.closing && c.backlog() == 0) close(c);
         else if (c.backlog() < max_backlog / 2) process(c); // commands held back while the backlog was large
@@ -490,9 +375,8 @@ private:
 
     void on_readable(connection& c) {
         std::string in;
-        const auto st = mwexample::read_some(c.fd, in);
-        if (st == mwexample::io_status::closed || st == mwexample::io_status::error) {
-            log(c.id, st == mwexample::io_status::closed ? "client closed the connection" : "read failed");
+        if (const char* why = mwexample::read_client(c, in)) {
+            log(c.id, why);
             close(c);
             return;
         }

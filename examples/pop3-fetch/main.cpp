@@ -1,8 +1,8 @@
 // pop3-fetch: download a POP3 maildrop into a Maildir, with mailwire doing every byte of the
 // protocol: commands are written with mailwire::to_wire, replies are framed by
 // pop3::response_reader, parsed by pop3::parse_response, checked against pop3::session, and
-// messages are dot-unstuffed by pop3::unstuff_to. The program adds only the socket (net.hpp),
-// the Maildir files and MD5 for APOP (md5.hpp). See README.md.
+// messages are dot-unstuffed by pop3::unstuff_to. The program adds only the socket
+// (../common/net.hpp), the Maildir files and MD5 for APOP (md5.hpp). See README.md.
 //
 //   pop3-fetch --port 10110 --user alice --pass wonderland --maildir /tmp/fetched
 //
@@ -38,8 +38,9 @@
 #include <mailwire/pop3/response.hpp>
 #include <mailwire/pop3/session.hpp>
 
+#include "common/cli.hpp"
+#include "common/net.hpp"
 #include "md5.hpp"
-#include "net.hpp"
 
 namespace {
 
@@ -64,11 +65,8 @@ struct options {
     int timeout_s = 30;
 };
 
-void say(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
-void err(std::string_view s) {
-    std::fflush(stdout);
-    std::fwrite(s.data(), 1, s.size(), stderr);
-}
+using mwexample::err;
+using mwexample::say;
 
 constexpr std::string_view usage_text =
     "usage: pop3-fetch [--host H] [--port N] --user NAME --pass SECRET [--maildir DIR]\n"
@@ -82,20 +80,14 @@ constexpr std::string_view usage_text =
 
 std::optional<options> parse_args(int argc, char** argv) {
     options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = argv[i];
-        auto value = [&](std::string& out) {
-            if (i + 1 >= argc) return false;
-            out = argv[++i];
-            return true;
-        };
+    const bool ok = mwexample::for_each_option(argc, argv, usage_text, [&o](std::string_view a, mwexample::arg_reader& r) {
         std::string v;
-        if (a == "--host") { if (!value(o.host)) return std::nullopt; }
-        else if (a == "--port") { if (!value(o.port)) return std::nullopt; }
-        else if (a == "--user") { if (!value(o.user)) return std::nullopt; }
-        else if (a == "--pass") { if (!value(o.pass)) return std::nullopt; }
-        else if (a == "--maildir") { if (!value(o.maildir)) return std::nullopt; }
-        else if (a == "--report") { if (!value(o.report)) return std::nullopt; }
+        if (a == "--host") return r.value(o.host);
+        else if (a == "--port") return r.value(o.port);
+        else if (a == "--user") return r.value(o.user);
+        else if (a == "--pass") return r.value(o.pass);
+        else if (a == "--maildir") return r.value(o.maildir);
+        else if (a == "--report") return r.value(o.report);
         else if (a == "--delete") o.del = true;
         else if (a == "--pipelining") o.pipelining = true;
         else if (a == "--lax-sizes") o.lax_sizes = true;
@@ -104,24 +96,22 @@ std::optional<options> parse_args(int argc, char** argv) {
         else if (a == "--quiet") o.quiet = true;
         else if (a == "--self-test") o.self_test = true;
         else if (a == "--timeout") {
-            if (!value(v)) return std::nullopt;
+            if (!r.value(v)) return false;
             o.timeout_s = std::atoi(v.c_str());
-            if (o.timeout_s <= 0 || o.timeout_s > 3600) return std::nullopt;
+            if (o.timeout_s <= 0 || o.timeout_s > 3600) return false;
         } else if (a == "--auth") {
-            if (!value(v)) return std::nullopt;
+            if (!r.value(v)) return false;
             if (v == "auto") o.auth = auth_method::automatic;
             else if (v == "user") o.auth = auth_method::user;
             else if (v == "apop") o.auth = auth_method::apop;
             else if (v == "plain") o.auth = auth_method::plain;
-            else return std::nullopt;
-        } else if (a == "--help" || a == "-h") {
-            say(usage_text);
-            std::exit(0);
+            else return false;
         } else {
-            return std::nullopt;
+            return false;
         }
-    }
-    if (!o.self_test && (o.user.empty() || o.pass.empty())) return std::nullopt;
+        return true;
+    });
+    if (!ok || (!o.self_test && (o.user.empty() || o.pass.empty()))) return std::nullopt;
     return o;
 }
 

@@ -3,7 +3,8 @@
 // client byte goes through pop3::command_reader and pop3::parse_command, every command
 // through pop3::session (which says whether it is allowed now), and every reply is built
 // with pop3::response's factories and written by mailwire::write_wire, which dot-stuffs
-// messages. The program adds the sockets (net.hpp), a poll() loop, the mailbox and MD5 for
+// messages. The program adds the sockets (../common/net.hpp), a poll() loop (its shared
+// pieces in ../common/server.hpp), the mailbox (read with ../common/maildir.hpp) and MD5 for
 // APOP (../pop3-fetch/md5.hpp). See README.md.
 //
 //   pop3-server --port 1110                        # built-in mailbox, user bob / hungry
@@ -12,8 +13,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,10 +22,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -41,32 +37,24 @@
 #include <mailwire/pop3/session.hpp>
 
 #include "../pop3-fetch/md5.hpp"
-#include "net.hpp"
+#include "common/cli.hpp"
+#include "common/maildir.hpp"
+#include "common/net.hpp"
+#include "common/server.hpp"
 
 namespace {
 
 namespace pop3 = mailwire::pop3;
-using clock_type = std::chrono::steady_clock;
+using mwexample::clock_type;
+using mwexample::err;
+using mwexample::say;
 
-struct options {
-    std::uint16_t port = 1110;
-    std::string maildir; // empty: the built-in mailbox
-    std::string user = "bob";
-    std::string pass = "hungry";
-    std::string port_file;
+struct options : mwexample::server_options {
+    // RFC 1939 §3: an autologout timer of at least 10 minutes.
+    options() : server_options(1110, 600) {}
     bool once = false;
-    int max_seconds = 0;    // 0: no limit
-    int idle_seconds = 600; // RFC 1939 §3: an autologout timer of at least 10 minutes
     bool apop = false;
-    bool lenient = false;
-    bool quiet = false;
 };
-
-void say(std::string_view s) {
-    std::fwrite(s.data(), 1, s.size(), stdout);
-    std::fflush(stdout);
-}
-void err(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); }
 
 constexpr std::string_view usage_text =
     "usage: pop3-server [--port N] [--maildir DIR] [--user NAME] [--pass SECRET] [--apop]\n"
@@ -76,50 +64,12 @@ constexpr std::string_view usage_text =
     "--maildir it serves a built-in mailbox of two messages to bob / hungry.\n";
 
 std::optional<options> parse_args(int argc, char** argv) {
-    options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = argv[i];
-        auto value = [&]() -> std::optional<std::string> {
-            if (i + 1 >= argc) return std::nullopt;
-            return std::string(argv[++i]);
-        };
-        auto number = [&](int lo, int hi) -> std::optional<int> {
-            auto v = value();
-            if (!v || v->empty() || v->size() > 9 || v->find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-            const int n = std::atoi(v->c_str());
-            if (n < lo || n > hi) return std::nullopt;
-            return n;
-        };
-        if (a == "--port") {
-            auto n = number(0, 65535);
-            if (!n) return std::nullopt;
-            o.port = static_cast<std::uint16_t>(*n);
-        } else if (a == "--maildir" || a == "--user" || a == "--pass" || a == "--port-file") {
-            auto v = value();
-            if (!v) return std::nullopt;
-            (a == "--maildir" ? o.maildir : a == "--user" ? o.user : a == "--pass" ? o.pass : o.port_file) = *v;
-        } else if (a == "--max-seconds") {
-            auto n = number(1, 86400);
-            if (!n) return std::nullopt;
-            o.max_seconds = *n;
-        } else if (a == "--idle-timeout") {
-            auto n = number(1, 86400);
-            if (!n) return std::nullopt;
-            o.idle_seconds = *n;
-        } else if (a == "--once") o.once = true;
+    return mwexample::parse_server_args<options>(argc, argv, usage_text, [](std::string_view a, options& o) {
+        if (a == "--once") o.once = true;
         else if (a == "--apop") o.apop = true;
-        else if (a == "--lenient") o.lenient = true;
-        else if (a == "--strict") o.lenient = false;
-        else if (a == "--quiet") o.quiet = true;
-        else if (a == "--help" || a == "-h") {
-            say(usage_text);
-            std::exit(0);
-        } else {
-            return std::nullopt;
-        }
-    }
-    if (o.user.empty() || o.pass.empty()) return std::nullopt;
-    return o;
+        else return false;
+        return true;
+    });
 }
 
 // ---- the mailbox ----------------------------------------------------------------------
@@ -201,25 +151,6 @@ std::string uid_for(std::string_view name) {
     return ok ? std::string(base) : mwexample::md5::hex(name);
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::string s;
-    char buf[64 * 1024];
-    for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            ::close(fd);
-            return std::nullopt;
-        }
-        if (n == 0) break;
-        s.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return s;
-}
-
 /// Where the messages live: a Maildir (read at each login) or the built-in list.
 class mailbox {
 public:
@@ -239,25 +170,17 @@ public:
     /// cannot be read.
     std::optional<std::vector<stored_message>> load() const {
         if (maildir_.empty()) return builtin_;
+        // A file gone meanwhile (another client's UPDATE) is not listed.
+        auto files = mwexample::read_maildir(maildir_);
+        if (!files) return std::nullopt;
         std::vector<stored_message> out;
-        for (const char* sub : {"cur", "new"}) {
-            const std::string dir = maildir_ + "/" + sub;
-            DIR* d = ::opendir(dir.c_str());
-            if (!d) return std::nullopt;
-            while (dirent* e = ::readdir(d)) {
-                if (e->d_name[0] == '.') continue;
-                stored_message m;
-                m.path = dir + "/" + e->d_name;
-                struct stat st{};
-                if (::stat(m.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-                auto content = read_file(m.path);
-                if (!content) continue; // gone meanwhile (another client's UPDATE)
-                m.content = std::move(*content);
-                m.size = pop3_size(m.content);
-                m.uid = uid_for(e->d_name);
-                out.push_back(std::move(m));
-            }
-            ::closedir(d);
+        for (auto& f : *files) {
+            stored_message m;
+            m.path = std::move(f.path);
+            m.content = std::move(f.content);
+            m.size = pop3_size(m.content);
+            m.uid = uid_for(f.name);
+            out.push_back(std::move(m));
         }
         std::sort(out.begin(), out.end(), [](const stored_message& a, const stored_message& b) {
             return a.path.substr(a.path.rfind('/')) < b.path.substr(b.path.rfind('/'));
@@ -304,24 +227,16 @@ std::string top_of(std::string_view content, std::uint32_t lines) {
 
 // ---- one client -----------------------------------------------------------------------
 
-struct connection {
-    int fd = -1;
-    unsigned id = 0;
+struct connection : mwexample::client_io {
     pop3::command_reader reader;
     pop3::session session;
-    std::string out;
-    std::size_t out_off = 0;
     std::vector<stored_message> msgs; // the maildrop, from login on
     std::vector<bool> deleted;
     std::string timestamp; // APOP timestamp of the greeting
     std::string user;      // the name given with USER
     bool holds_lock = false;
-    bool closing = false; // close once `out` is written
-    bool dead = false;
-    clock_type::time_point last_activity = clock_type::now();
 
-    connection(int f, unsigned i, const mailwire::parse_options& po) : fd(f), id(i), reader(po) {}
-    std::size_t backlog() const noexcept { return out.size() - out_off; }
+    connection(int f, unsigned i, const mailwire::parse_options& po) : client_io(f, i), reader(po) {}
 };
 
 class server {
@@ -339,44 +254,23 @@ public:
             err(fmt::format("pop3-server: cannot read the Maildir {} (cur/ and new/)\n", o_.maildir));
             return 1;
         }
-        if (!o_.port_file.empty()) {
-            // Written to a temporary name and renamed, so a reader never sees half a number.
-            const std::string tmp = o_.port_file + ".tmp";
-            if (std::FILE* f = std::fopen(tmp.c_str(), "w")) {
-                std::fprintf(f, "%u\n", static_cast<unsigned>(listener_.bound_port()));
-                std::fclose(f);
-                std::rename(tmp.c_str(), o_.port_file.c_str());
-            }
-        }
+        if (!o_.port_file.empty()) mwexample::write_port_file(o_.port_file, listener_.bound_port());
         say(fmt::format("pop3-server: listening on 127.0.0.1:{} ({} mailbox, user {}, {} mode)\n",
                         listener_.bound_port(), o_.maildir.empty() ? "built-in" : o_.maildir, o_.user,
                         o_.lenient ? "lenient" : "strict"));
         const auto started = clock_type::now();
         bool accepted_any = false;
         while (!stop) {
-            const auto now = clock_type::now();
-            int wait_ms = 1000;
-            if (o_.max_seconds > 0) {
-                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      started + std::chrono::seconds(o_.max_seconds) - now).count();
-                if (left <= 0) {
-                    log(0, "--max-seconds reached: stopping");
-                    break;
-                }
-                wait_ms = static_cast<int>(std::min<long long>(wait_ms, left));
+            const auto wait_ms = mwexample::poll_wait_ms(started, o_.max_seconds);
+            if (!wait_ms) {
+                log(0, "--max-seconds reached: stopping");
+                break;
             }
             if (o_.once && accepted_any && conns_.empty()) break;
 
-            std::vector<pollfd> fds;
             const bool accepting = !(o_.once && accepted_any);
-            if (accepting) fds.push_back(pollfd{listener_.fd(), POLLIN, 0});
-            for (const auto& c : conns_) {
-                short ev = 0;
-                if (!c->closing && c->backlog() < max_backlog) ev = static_cast<short>(ev | POLLIN);
-                if (c->backlog() > 0) ev = static_cast<short>(ev | POLLOUT);
-                fds.push_back(pollfd{c->fd, ev, 0});
-            }
-            const int rc = ::poll(fds.data(), fds.size(), wait_ms);
+            std::vector<pollfd> fds = mwexample::poll_set(accepting ? listener_.fd() : -1, conns_, max_backlog);
+            const int rc = ::poll(fds.data(), fds.size(), *wait_ms);
             if (rc < 0 && errno != EINTR) {
                 err(fmt::format("pop3-server: poll: {}\n", std::strerror(errno)));
                 return 1;
@@ -443,17 +337,10 @@ private:
     }
 
     void flush(connection& c) {
-        if (c.backlog() > 0) {
-            const auto st = mwexample::write_some(c.fd, c.out, c.out_off);
-            if (st == mwexample::io_status::error) {
-                log(c.id, fmt::format("write failed: {}", std::strerror(errno)));
-                close(c);
-                return;
-            }
-            if (c.out_off == c.out.size()) {
-                c.out.clear();
-                c.out_off = 0;
-            }
+        if (c.backlog() > 0 && !mwexample::write_backlog(c)) {
+            log(c.id, fmt::format("write failed: {}", std::strerror(errno)));
+            close(c);
+            return;
         }
         if (c.closing && c.backlog() == 0) close(c);
         else if (c.backlog() < max_backlog / 2) process(c); // lines held back while the backlog was large
@@ -461,10 +348,9 @@ private:
 
     void on_readable(connection& c) {
         std::string in;
-        const auto st = mwexample::read_some(c.fd, in);
-        if (st == mwexample::io_status::closed || st == mwexample::io_status::error) {
+        if (const char* why = mwexample::read_client(c, in)) {
             // Without QUIT there is no UPDATE: deletions are forgotten (RFC 1939 §6).
-            log(c.id, st == mwexample::io_status::closed ? "client closed the connection" : "read failed");
+            log(c.id, why);
             close(c);
             return;
         }
