@@ -249,10 +249,9 @@ enum class status_item_kind : std::uint8_t {
 };
 
 namespace detail {
-/// Hoisted out of the constexpr function below: a local array is rebuilt on the stack at
-/// every call (C++20 allows no static locals there), which cost most of a FETCH parse.
+/// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view status_item_names[] = {"MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE",
-                                      "RECENT", "HIGHESTMODSEQ", "APPENDLIMIT", "MAILBOXID", "DELETED-STORAGE"};
+                                                        "RECENT", "HIGHESTMODSEQ", "APPENDLIMIT", "MAILBOXID", "DELETED-STORAGE"};
 } // namespace detail
 constexpr std::string_view keyword(status_item_kind k) noexcept {
     const auto i = static_cast<std::size_t>(k);
@@ -299,8 +298,7 @@ struct search_data {
 enum class esearch_item_kind : std::uint8_t { min, max, all, count, modseq, partial, other };
 
 namespace detail {
-/// Hoisted out of the constexpr function below: a local array is rebuilt on the stack at
-/// every call (C++20 allows no static locals there), which cost most of a FETCH parse.
+/// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view esearch_item_names[] = {"MIN", "MAX", "ALL", "COUNT", "MODSEQ", "PARTIAL"};
 } // namespace detail
 constexpr std::string_view keyword(esearch_item_kind k) noexcept {
@@ -398,8 +396,7 @@ struct id_data {
 enum class mailbox_ext_kind : std::uint8_t { quota, quotaroot, acl, listrights, myrights, metadata };
 
 namespace detail {
-/// Hoisted out of the constexpr function below: a local array is rebuilt on the stack at
-/// every call (C++20 allows no static locals there), which cost most of a FETCH parse.
+/// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view mailbox_ext_names[] = {"QUOTA", "QUOTAROOT", "ACL", "LISTRIGHTS", "MYRIGHTS", "METADATA"};
 } // namespace detail
 constexpr std::string_view keyword(mailbox_ext_kind k) noexcept {
@@ -569,24 +566,6 @@ struct response_storage {
 
 namespace detail::resp {
 
-/// Between the items of a SP-separated run that ends at `close` (")" or, for 0, the line
-/// end): true when another item follows. Lenient mode accepts doubled SP and SP before the
-/// end (Exchange, Yahoo, iCloud, DavMail, Domino); strict mode rejects them.
-constexpr result<bool> more_items(scanner& s, const parse_options& opts, char close) noexcept {
-    auto at_close = [&] { return close ? s.peek_is(close) : at_eol(s); };
-    if (at_close()) return false;
-    const std::size_t sp_at = s.pos();
-    if (!s.consume(' ')) return s.error(errc::invalid_syntax, close ? "SP or \")\"" : "SP or CRLF");
-    std::size_t n = 1;
-    while (s.peek_is(' ')) { s.advance(); ++n; }
-    if (at_close()) {
-        if (opts.strict()) return s.error_at(sp_at, errc::strict_violation, "no SP before the end (trailing SP is a server quirk)");
-        return false;
-    }
-    if (n > 1 && opts.strict()) return s.error_at(sp_at + 1, errc::strict_violation, "single SP (doubled SP is a server quirk)");
-    return true;
-}
-
 /// capability *(SP capability) up to the line end.
 constexpr result<capability_list> capabilities(scanner& s, const parse_options& opts, bool at_least_one) noexcept {
     if (at_eol(s)) {
@@ -637,7 +616,7 @@ inline result<list_data> mailbox_list(scanner& s, const parse_options& opts, ses
     auto m = mailbox(s, opts, syn);
     if (!m) return m.error();
     l.mailbox = *m;
-    auto more = d::more_items(s, opts, 0);
+    auto more = imap::detail::more_items(s, opts, 0);
     if (!more) return more.error();
     if (*more) {
         if (!s.peek_is('(')) return s.error(errc::invalid_syntax, "mbox-list-extended");
@@ -785,8 +764,7 @@ inline result<response> fetch_response(scanner& s, std::uint32_t n, parse_ctx& c
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" msg-att");
     const std::size_t first = c.st.fetch_items.size();
     std::size_t count = 0;
-    if (s.peek_is(' ') && c.opts.strict()) return s.error(errc::strict_violation, "msg-att (SP after \"(\" is a server quirk)");
-    while (c.opts.lenient() && s.consume(' ')) {}
+    if (auto r = skip_sp_after_open(s, c.opts, "msg-att (SP after \"(\" is a server quirk)"); !r) return r.error();
     for (;;) {
         if (++count > c.opts.max_list) return s.error(errc::limit_exceeded, "FETCH items within max_list");
         // In place: a msg_att is large, and copies of it were a fifth of the FETCH time.

@@ -38,7 +38,7 @@ namespace mailwire::imap {
 
 namespace detail::cmdw {
 
-/// Hoisted: a local array in a constexpr function is rebuilt on the stack at every call.
+/// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view known_command_names[] = {
     "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "NAMESPACE", "IDLE", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE",
     "UNAUTHENTICATE", "AUTHENTICATE", "LOGIN", "ENABLE", "SELECT", "EXAMINE", "CREATE", "DELETE", "SUBSCRIBE",
@@ -52,7 +52,7 @@ constexpr bool known_command_name(std::string_view n) noexcept {
         if (chars::iequals(n, k)) return true;
     return false;
 }
-/// Hoisted: a local array in a constexpr function is rebuilt on the stack at every call.
+/// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view known_uid_command_names[] = {"COPY", "MOVE", "FETCH", "SEARCH", "STORE", "EXPUNGE", "REPLACE", "SORT", "THREAD"};
 
 /// The names parse_command() reads as typed after "UID".

@@ -125,10 +125,9 @@ inline constexpr chars::char_set fetch_name_char = chars::alpha | chars::digit |
 constexpr fetch_item_kind classify_fetch_item(std::string_view name) noexcept {
     constexpr std::size_t known = static_cast<std::size_t>(fetch_item_kind::other);
     static_assert(sizeof(imap::detail::fetch_item_names) / sizeof(imap::detail::fetch_item_names[0]) == known);
-    const auto k = static_cast<fetch_item_kind>(chars::find_keyword(imap::detail::fetch_item_names, known, name));
     // "BODY" names both body and body_section; the table finds body first, and a name
     // followed by SP is never body_section.
-    return k;
+    return static_cast<fetch_item_kind>(chars::find_keyword(imap::detail::fetch_item_names, known, name));
 }
 
 /// number64 or, in lenient mode, "-1" (as body-fld-lines / body-fld-octets in
@@ -211,7 +210,7 @@ inline result<void> msg_att_into(scanner& s, imap::msg_att& a, body_storage& bod
         return {};
     }
     if (s.peek_is('[') && (is("BINARY") || is("BINARY.SIZE"))) {
-        a.kind = is("BINARY") ? K::binary : K::binary_size;
+        a.kind = name.size() == 6 ? K::binary : K::binary_size; // "BINARY" or "BINARY.SIZE"
         auto sec = rules::section_binary(s, opts);
         if (!sec) return sec.error();
         a.binary_section = *sec;

@@ -41,8 +41,7 @@ enum class code_kind : std::uint8_t {
 };
 
 namespace detail {
-/// Hoisted out of the constexpr function below: a local array is rebuilt on the stack at
-/// every call (C++20 allows no static locals there), which cost most of a FETCH parse.
+/// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view code_names[] = {
     "ALERT", "BADCHARSET", "CAPABILITY", "PARSE", "PERMANENTFLAGS", "READ-ONLY", "READ-WRITE", "TRYCREATE",
     "UIDNEXT", "UIDVALIDITY", "UNSEEN", "APPENDUID", "COPYUID", "UIDNOTSTICKY", "HIGHESTMODSEQ", "NOMODSEQ",

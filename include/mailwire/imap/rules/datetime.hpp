@@ -40,10 +40,9 @@ constexpr unsigned days_in_month(unsigned month, unsigned year) noexcept {
     return month == 2 && is_leap_year(year) ? 29u : days[month - 1];
 }
 namespace detail {
-/// Hoisted out of the constexpr function below: a local array is rebuilt on the stack at
-/// every call (C++20 allows no static locals there), which cost most of a FETCH parse.
+/// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 } // namespace detail
 /// "Jan".."Dec" for 1-12, "" otherwise.
 constexpr std::string_view month_name(unsigned month) noexcept {

@@ -277,10 +277,7 @@ constexpr result<flag_list> paren_flags(scanner& s, flag_rule r, const parse_opt
     // Lenient: SP after "(", doubled SP and SP before ")" (SurgeMail sends "(\\Seen )",
     // chatmail/async-imap#123). The kept text has no SP at either end, and the iterator
     // steps over runs of SP, so the flags read back the same.
-    if (s.peek_is(' ')) {
-        if (opts.strict()) return s.error(errc::strict_violation, "flag (SP after \"(\" is a server quirk)");
-        while (s.consume(' ')) {}
-    }
+    if (auto sp = skip_sp_after_open(s, opts, "flag (SP after \"(\" is a server quirk)"); !sp) return sp.error();
     const std::size_t start = s.pos();
     std::size_t end = start;
     if (!s.peek_is(')')) {
@@ -290,14 +287,9 @@ constexpr result<flag_list> paren_flags(scanner& s, flag_rule r, const parse_opt
             auto f = flag_element(s, r, opts);
             if (!f) return f.error();
             end = s.pos();
-            if (!s.peek_is(' ')) break;
-            std::size_t spaces = 1;
-            while (s.peek(spaces) == ' ') ++spaces;
-            const bool trailing = s.peek(spaces) == ')';
-            if (opts.strict() && trailing) return s.error(errc::strict_violation, "no SP before \")\" (trailing SP is a server quirk)");
-            if (opts.strict() && spaces > 1) return s.error_at(s.pos() + 1, errc::strict_violation, "single SP (doubled SP is a server quirk)");
-            s.advance(spaces);
-            if (trailing) break;
+            auto more = more_items(s, opts, ')');
+            if (!more) return more.error();
+            if (!*more) break;
         }
     }
     const auto text = s.input().substr(start, end - start);

@@ -451,6 +451,38 @@ constexpr result<literal> literal_body(scanner& s, const literal_header& h, cons
 }
 } // namespace detail
 
+namespace detail {
+
+/// Between the items of a SP-separated run that ends at `close` (")" or, for 0, the line
+/// end): true when another item follows. Lenient mode accepts doubled SP and SP before the
+/// end (Exchange, Yahoo, iCloud, DavMail, Domino; SurgeMail in flag lists); strict mode
+/// rejects them.
+constexpr result<bool> more_items(scanner& s, const parse_options& opts, char close) noexcept {
+    auto at_close = [&] { return close ? s.peek_is(close) : (s.at_end() || s.peek_is('\r') || s.peek_is('\n')); };
+    if (at_close()) return false;
+    const std::size_t sp_at = s.pos();
+    if (!s.consume(' ')) return s.error(errc::invalid_syntax, close ? "SP or \")\"" : "SP or CRLF");
+    std::size_t n = 1;
+    while (s.peek_is(' ')) { s.advance(); ++n; }
+    if (at_close()) {
+        if (opts.strict()) return s.error_at(sp_at, errc::strict_violation, "no SP before the end (trailing SP is a server quirk)");
+        return false;
+    }
+    if (n > 1 && opts.strict()) return s.error_at(sp_at + 1, errc::strict_violation, "single SP (doubled SP is a server quirk)");
+    return true;
+}
+
+/// Right after a list's "(": SP there is the same stray-SP quirk (lenient skips it);
+/// strict mode reports `expected` at the SP.
+constexpr result<void> skip_sp_after_open(scanner& s, const parse_options& opts, std::string_view expected) noexcept {
+    if (!s.peek_is(' ')) return {};
+    if (opts.strict()) return s.error(errc::strict_violation, expected);
+    while (s.consume(' ')) {}
+    return {};
+}
+
+} // namespace detail
+
 // ---- the rules -------------------------------------------------------------------------
 
 namespace rules {
