@@ -70,12 +70,7 @@ EOF
 say "starting GNU Mailutils imap4d on 127.0.0.1:$port"
 timeout --kill-after=5 "$daemon_lifetime" imap4d --config-file="$WORK/imap4d.conf" >"$WORK/imap4d.log" 2>&1 &
 track $!   # timeout's PID: the TERM at exit reaches imap4d through it
-up=0
-for _ in $(seq 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=1; break; fi
-  sleep 0.1
-done
-((up)) || { cat "$WORK/imap4d.log"; die "imap4d did not start within 10 s"; }
+wait_listening "$port" "$WORK/imap4d.log" imap4d
 
 fetch() {  # fetch NAME USER ARGS...: an imap-fetch run that must succeed; $WORK/NAME.log, dump $WORK/NAME
   local name=$1 user=$2; shift 2

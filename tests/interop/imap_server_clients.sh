@@ -23,18 +23,7 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 python3 "$interop_dir/make_mailbox.py" "$WORK/maildir" "$WORK/manifest"
 n=$(wc -l <"$WORK/manifest")
 
-portfile=$WORK/port
-"$IMAP_SERVER" --port 0 --port-file "$portfile" --max-seconds "$daemon_lifetime" \
-  --maildir "$WORK/maildir" --user alice --pass wonderland >"$WORK/server.log" 2>&1 &
-track $!
-pid=$!
-for _ in $(seq 100); do
-  [ -s "$portfile" ] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$WORK/server.log" >&2; die "imap-server exited at start"; }
-  sleep 0.1
-done
-[ -s "$portfile" ] || { cat "$WORK/server.log" >&2; die "imap-server did not start within 10 s"; }
-port=$(cat "$portfile")
+start_example_server "$IMAP_SERVER" port "$WORK/server.log" --maildir "$WORK/maildir" --user alice --pass wonderland
 say "imap-server on 127.0.0.1:$port serving $n messages"
 
 say "Python imaplib"

@@ -2,7 +2,9 @@
 # bounded; every process a test starts is recorded with `track PID` and ended by the EXIT trap.
 #   needs CMD PACKAGE...      fail (not skip) when a tool is missing: CI installs them all
 #   free_port                 an unused TCP port on 127.0.0.1 (bind to 0, read, close)
-#   start_pop3_server PORTVAR LOG ARGS...   run pop3-server --port 0 in the background
+#   start_example_server BIN PORTVAR LOG ARGS...  run an example server --port 0 in the background
+#   start_pop3_server PORTVAR LOG ARGS...   the same with $POP3_SERVER
+#   wait_listening PORT LOG NAME            wait (10 s at most) for a daemon to accept
 #   run_bounded SECONDS CMD...             run a command with a time limit
 #   cleanup_add "shell code"               run at exit, in reverse order
 #   watchdog SECONDS "shell code"          run it after SECONDS even if this script was killed
@@ -62,20 +64,35 @@ run_bounded() {  # run_bounded SECONDS CMD...: fails if CMD fails or runs longer
   timeout --kill-after=5 "$secs" "$@"
 }
 
-# start_pop3_server VAR LOG ARGS...: starts pop3-server on a free port (it picks one and
-# writes it to a file), waits at most 10 s for it, and stores the port in VAR.
-start_pop3_server() {
-  local var=$1 log=$2; shift 2
-  local portfile
+# start_example_server BIN VAR LOG ARGS...: starts an example server (pop3-server,
+# imap-server) on a free port (it picks one and writes it to a file), waits at most 10 s
+# for it, and stores the port in VAR.
+start_example_server() {
+  local bin=$1 var=$2 log=$3; shift 3
+  local name portfile
+  name=$(basename "$bin")
   portfile=$(mktemp "${WORK:-/tmp}/port.XXXXXX"); rm -f "$portfile"
-  "$POP3_SERVER" --port 0 --port-file "$portfile" --max-seconds "$daemon_lifetime" "$@" >"$log" 2>&1 &
+  "$bin" --port 0 --port-file "$portfile" --max-seconds "$daemon_lifetime" "$@" >"$log" 2>&1 &
   track $!
   local pid=$!
   for _ in $(seq 100); do
     [ -s "$portfile" ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "pop3-server exited at start"; }
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "$name exited at start"; }
     sleep 0.1
   done
-  [ -s "$portfile" ] || { cat "$log" >&2; die "pop3-server did not start within 10 s"; }
+  [ -s "$portfile" ] || { cat "$log" >&2; die "$name did not start within 10 s"; }
   printf -v "$var" '%s' "$(cat "$portfile")"
+}
+# start_pop3_server VAR LOG ARGS...: start_example_server with $POP3_SERVER.
+start_pop3_server() { start_example_server "$POP3_SERVER" "$@"; }
+
+# wait_listening PORT LOG NAME: waits at most 10 s for a daemon to accept on 127.0.0.1:PORT;
+# shows LOG and fails if it does not.
+wait_listening() {
+  local port=$1 log=$2 name=$3
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  cat "$log"; die "$name did not start within 10 s"
 }

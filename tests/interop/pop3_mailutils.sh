@@ -47,12 +47,7 @@ EOF
 say "starting GNU Mailutils pop3d on 127.0.0.1:$port"
 timeout --kill-after=5 "$daemon_lifetime" pop3d --config-file="$WORK/pop3d.conf" >"$WORK/pop3d.log" 2>&1 &
 track $!   # timeout's PID: the TERM at exit reaches pop3d through it
-up=0
-for _ in $(seq 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=1; break; fi
-  sleep 0.1
-done
-((up)) || { cat "$WORK/pop3d.log"; die "pop3d did not start within 10 s"; }
+wait_listening "$port" "$WORK/pop3d.log" pop3d
 
 say "pop3-fetch --auth user --lax-sizes (strict parsing)"
 run_bounded 30 "$POP3_FETCH" --port "$port" --user alice@example.test --pass wonderland --auth user --lax-sizes \
