@@ -1,8 +1,11 @@
 // Numbers, with overflow rejected rather than wrapped.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <mailwire/core/chars.hpp>
@@ -12,9 +15,44 @@
 namespace mailwire {
 
 namespace detail {
+/// The number of ASCII digits (0-8) that begin the 8 bytes at `p`, and in `value` what
+/// they spell. Branch-free (SWAR): the lengths of the numbers in FETCH data vary from
+/// message to message, and a byte loop mispredicts its exit on almost every one.
+inline unsigned leading_digits8(const char* p, std::uint64_t& value) noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t d = w ^ 0x3030303030303030ull; // '0'..'9' become 0..9
+    // A byte's top bit is set when it is >= 10 (d + 0x76 >= 0x80) or >= 0x80. A carry out
+    // of a byte only ever comes from a byte already marked, so the lowest mark is exact.
+    const std::uint64_t marks = ((d + 0x7676767676767676ull) | d) & 0x8080808080808080ull;
+    const unsigned n = marks == 0 ? 8u : static_cast<unsigned>(std::countr_zero(marks)) / 8u;
+    if (n == 0) {
+        value = 0;
+        return 0;
+    }
+    std::uint64_t v = d << (8 * (8 - n)); // the n digits in the top bytes, zeros before
+    v = ((v & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;            // pairs:  10 * a + b
+    v = ((v & 0x00FF00FF00FF00FFull) * 6553601) >> 16;       // fours: 100 * ab + cd
+    v = ((v & 0x0000FFFF0000FFFFull) * 42949672960001) >> 32; // 10000 * abcd + efgh
+    value = v;
+    return n;
+}
+
 // 1*DIGIT into an unsigned value no larger than `max`; leading zeros allowed.
 constexpr result<std::uint64_t> digits(scanner& s, std::uint64_t max, std::string_view expected) noexcept {
     const std::size_t start = s.pos();
+    if constexpr (std::endian::native == std::endian::little) {
+        if (!std::is_constant_evaluated() && s.remaining() >= 8) {
+            std::uint64_t v = 0;
+            const unsigned n = leading_digits8(s.input().data() + start, v);
+            if (n == 0) return s.error(errc::invalid_syntax, expected);
+            if (n < 8) { // else nine digits or more: the loop below
+                if (v > max) return s.error(errc::number_out_of_range, expected);
+                s.advance(n);
+                return v;
+            }
+        }
+    }
     if (s.at_end() || !chars::digit(s.peek())) return s.error(errc::invalid_syntax, expected);
     std::uint64_t v = 0;
     bool overflow = false;

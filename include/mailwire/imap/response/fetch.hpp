@@ -60,6 +60,10 @@ constexpr std::string_view keyword(fetch_item_kind k) noexcept {
 
 /// One msg-att item. Which fields are meaningful depends on `kind` (see each field).
 struct msg_att {
+    /// User-provided so that value-initialization (emplace_back()) does not zero all of
+    /// it before the member initializers run (see body_node).
+    constexpr msg_att() noexcept {}
+
     fetch_item_kind kind = fetch_item_kind::flags;
     /// other: the whole item name as sent (e.g. "X-FOO" or "BODY.PEEK[1]"); else unused.
     std::string_view name;

@@ -97,9 +97,12 @@ constexpr const char* plain_quoted_end(const char* p, const char* end) noexcept 
 }
 
 /// True when the cursor is at "NIL" (not followed by an ATOM-CHAR), as rules::nil reads it.
+/// (c | 0x20) folds only 'N' onto 'n' (and 'I', 'L' likewise), so no other byte matches.
 constexpr bool at_nil(const scanner& s) noexcept {
-    return chars::to_upper(s.peek()) == 'N' && chars::to_upper(s.peek(1)) == 'I' &&
-           chars::to_upper(s.peek(2)) == 'L' && !chars::atom_char(s.peek(3));
+    const char* p = s.input().data() + s.pos();
+    const std::size_t n = s.remaining();
+    if (n < 3 || (p[0] | 0x20) != 'n' || (p[1] | 0x20) != 'i' || (p[2] | 0x20) != 'l') return false;
+    return n == 3 || !chars::atom_char(p[3]);
 }
 
 /// Reads a plain quoted string (no escape, no 8-bit byte: the common case) into `out`
@@ -324,6 +327,10 @@ constexpr result<void> check_writable(const address_list& l) noexcept {
 // ---- envelope ----------------------------------------------------------------------------
 
 struct envelope {
+    /// User-provided so that value-initialization (emplace_back()) does not zero it
+    /// before the member initializers run (see body_node).
+    constexpr envelope() noexcept {}
+
     string_value date = string_value::nil();
     string_value subject = string_value::nil();
     address_list from, sender, reply_to, to, cc, bcc;

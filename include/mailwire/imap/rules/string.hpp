@@ -370,12 +370,18 @@ struct string_value {
         return s;
     }
     /// Decoded content equals `content` (NIL equals nothing).
+    /// Without escapes the raw text is the content: compared directly (sizes first), as
+    /// the media types of every body part are.
     constexpr bool equals(std::string_view content) const noexcept {
-        return !is_nil() && detail::equal_chars(chars(), unescaped_view(content, false));
+        if (is_nil()) return false;
+        if (!(escaped && form == string_form::quoted)) return text == content;
+        return detail::equal_chars(chars(), unescaped_view(content, false));
     }
     /// Decoded content equals `content`, ASCII case-insensitively (NIL equals nothing).
     constexpr bool iequals(std::string_view content) const noexcept {
-        return !is_nil() && detail::iequal_chars(chars(), content);
+        if (is_nil()) return false;
+        if (!(escaped && form == string_form::quoted)) return chars::iequals(text, content);
+        return detail::iequal_chars(chars(), content);
     }
     /// Equal by decoded content, whatever the forms; NIL equals only NIL.
     friend constexpr bool operator==(const string_value& a, const string_value& b) noexcept {
