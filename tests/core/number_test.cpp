@@ -1,6 +1,8 @@
 #include <mailwire/core/number.hpp>
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "support/catch.hpp"
 
@@ -86,4 +88,42 @@ TEST_CASE("number rules stop at the first non-digit inside a scanner", "[number]
     auto c = mailwire::number(t);
     REQUIRE_FALSE(c);
     CHECK(c.error().offset == 102); // errors point into the caller's whole buffer
+}
+
+// With eight or more bytes left the digits are read eight at a time (SWAR); fewer go
+// through the byte loop. Every length of number, every following byte class and every
+// amount of input after it must give the byte loop's answer.
+TEST_CASE("number rules read the same through the eight-byte path and the byte loop", "[number]") {
+    const std::uint64_t values[] = {0, 7, 10, 99, 1234567, 9999999, 12345678, 99999999, 100000000,
+                                    4294967295ull, 4294967296ull, 9223372036854775807ull};
+    const std::string_view stops[] = {" ", ")", "\r\n", "a", "\x80", "/", ":", std::string_view("\0", 1), "\xff"};
+    std::size_t checked = 0;
+    for (const std::uint64_t v : values)
+        for (int zeros = 0; zeros < 3; ++zeros)
+            for (const auto stop : stops)
+                for (std::size_t pad = 0; pad < 10; ++pad) {
+                    const std::string digits = std::string(static_cast<std::size_t>(zeros), '0') + std::to_string(v);
+                    const std::string text = digits + std::string(stop) + std::string(pad, 'x');
+                    INFO(text);
+                    scanner s64(text);
+                    auto n64 = mailwire::number64(s64);
+                    REQUIRE(n64.has_value() == (v <= 9223372036854775807ull));
+                    CHECK(*n64 == v);
+                    CHECK(s64.pos() == digits.size());
+                    scanner s32(text);
+                    auto n32 = mailwire::number(s32);
+                    REQUIRE(n32.has_value() == (v <= UINT32_MAX));
+                    if (n32) CHECK(*n32 == v);
+                    else CHECK(n32.error() == mailwire::parse_error{errc::number_out_of_range, 0, "number"});
+                    ++checked;
+                }
+    CHECK(checked == 12 * 3 * 9 * 10);
+    // No digit at all, with and without eight bytes after it.
+    for (std::string_view text : {"x", "x1234567890", " 12345678", "\x80" "12345678"}) {
+        scanner s(text);
+        auto n = mailwire::number(s);
+        REQUIRE_FALSE(n.has_value());
+        CHECK(n.error().code == errc::invalid_syntax);
+        CHECK(n.error().offset == 0);
+    }
 }
