@@ -264,3 +264,35 @@ TEST_CASE("envelope: check_writable refuses what would not re-parse", "[imap][en
     a.host = string_value{string_form::atom, "x", false, false};
     CHECK_FALSE(check_writable(a));
 }
+
+// The fast path finds a plain quoted string's end 16 bytes at a time (SSE2) when 16 bytes
+// are left, byte by byte otherwise. Whatever the position of the byte that ends the plain
+// run (DQUOTE, "\", CR, LF, NUL, an 8-bit byte) and whatever follows, it must agree with
+// rules::quoted.
+TEST_CASE("fast nstring reading agrees with rules::quoted at every position of every stop byte", "[envelope]") {
+    const std::string_view stops[] = {"\"", "\\\"\"", "\\\\\"", "\r\"", "\n\"", std::string_view("\0\"", 2), "\x80\"", "\xff\""};
+    std::size_t checked = 0;
+    for (const auto* mode : {&strict, &lenient})
+        for (std::size_t before = 0; before < 40; ++before)
+            for (const auto stop : stops)
+                for (std::size_t after = 0; after < 20; after += 3) {
+                    const std::string text = "\"" + std::string(before, 'a') + std::string(stop) + std::string(after, ')');
+                    INFO(text);
+                    scanner fast(text);
+                    string_value v = string_value::nil();
+                    auto r = mailwire::imap::detail::read_nstring(fast, v, *mode, {});
+                    scanner rule(text);
+                    auto q = rules::quoted(rule, *mode);
+                    REQUIRE(r.has_value() == q.has_value());
+                    if (q) {
+                        CHECK(v.form == string_form::quoted);
+                        CHECK(v.text == q->raw);
+                        CHECK(v.escaped == q->escaped);
+                        CHECK(fast.pos() == rule.pos());
+                    } else {
+                        CHECK(r.error() == q.error());
+                    }
+                    ++checked;
+                }
+    CHECK(checked == 2 * 40 * 8 * 7);
+}
