@@ -161,7 +161,7 @@ constexpr std::size_t find_keyword(const std::string_view* table, std::size_t co
 }
 /// True when `s` begins with `prefix`, ASCII case-insensitively.
 constexpr bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+    return s.size() >= prefix.size() && iequals(std::string_view(s.data(), prefix.size()), prefix);
 }
 
 } // namespace mailwire::chars

@@ -75,7 +75,7 @@ constexpr result<void> check_nstring_member(const string_value& v) noexcept {
 /// NUL, CR, LF or an 8-bit byte), or `end`. With SSE2, 16 bytes per step: 81 % of the
 /// strings in envelopes and body structures are shorter than that, so the common string
 /// ends without the mispredicted exit of a byte loop.
-constexpr const char* plain_quoted_end(const char* p, const char* end) noexcept {
+MAILWIRE_ALWAYS_INLINE constexpr const char* plain_quoted_end(const char* p, const char* end) noexcept {
 #if defined(__SSE2__)
     if (!std::is_constant_evaluated()) {
         const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
@@ -98,7 +98,7 @@ constexpr const char* plain_quoted_end(const char* p, const char* end) noexcept 
 
 /// True when the cursor is at "NIL" (not followed by an ATOM-CHAR), as rules::nil reads it.
 /// (c | 0x20) folds only 'N' onto 'n' (and 'I', 'L' likewise), so no other byte matches.
-constexpr bool at_nil(const scanner& s) noexcept {
+MAILWIRE_ALWAYS_INLINE constexpr bool at_nil(const scanner& s) noexcept {
     const char* p = s.input().data() + s.pos();
     const std::size_t n = s.remaining();
     if (n < 3 || (p[0] | 0x20) != 'n' || (p[1] | 0x20) != 'i' || (p[2] | 0x20) != 'l') return false;
@@ -108,42 +108,50 @@ constexpr bool at_nil(const scanner& s) noexcept {
 /// Reads a plain quoted string (no escape, no 8-bit byte: the common case) into `out`
 /// and returns true, or returns false without moving. One table loop finds the closing
 /// DQUOTE; the value is written in place (returning it through result<> costs more).
-constexpr bool read_plain_quoted(scanner& s, string_value& out) noexcept {
+MAILWIRE_ALWAYS_INLINE constexpr bool read_plain_quoted(scanner& s, string_value& out) noexcept {
     if (!s.peek_is('"')) return false;
     const std::string_view in = s.input();
     const std::size_t start = s.pos() + 1;
     const std::size_t i = static_cast<std::size_t>(plain_quoted_end(in.data() + start, in.data() + in.size()) - in.data());
     if (i >= in.size() || in[i] != '"') return false;
     out.form = string_form::quoted;
-    out.text = in.substr(start, i - start);
+    out.text = std::string_view(in.data() + start, i - start);
     out.escaped = false;
     out.non_sync = false;
     s.advance(i + 1 - s.pos());
     return true;
 }
 
-/// rules::string into `out`, with read_plain_quoted's fast path; anything else goes to
-/// rules::string, so the value and errors are always the rule's.
-constexpr result<void> read_string(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
-    if (read_plain_quoted(s, out)) return {};
+/// read_string's rare path, out of line so that the fast path inlines small.
+MAILWIRE_NOINLINE constexpr result<void> read_string_slow(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
     auto v = rules::string(s, opts, syn);
     if (!v) return v.error();
     out = *v;
     return {};
 }
+/// rules::string into `out`, with read_plain_quoted's fast path; anything else goes to
+/// rules::string, so the value and errors are always the rule's.
+MAILWIRE_ALWAYS_INLINE constexpr result<void> read_string(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
+    if (read_plain_quoted(s, out)) return {};
+    return read_string_slow(s, out, opts, syn);
+}
 
+/// read_nstring's rare path, out of line.
+MAILWIRE_NOINLINE constexpr result<void> read_nstring_slow(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
+    auto v = rules::nstring(s, opts, syn);
+    if (!v) return v.error();
+    out = *v;
+    return {};
+}
 /// rules::nstring into `out`, with the fast path and a direct NIL test.
-constexpr result<void> read_nstring(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
+MAILWIRE_ALWAYS_INLINE constexpr result<void> read_nstring(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
     if (read_plain_quoted(s, out)) return {};
     if (at_nil(s)) {
         s.advance(3);
         out.set_nil(); // not `out = nil()`: see set_nil()
         return {};
     }
-    auto v = rules::nstring(s, opts, syn);
-    if (!v) return v.error();
-    out = *v;
-    return {};
+    return read_nstring_slow(s, out, opts, syn);
 }
 
 constexpr result<string_value> fast_string(scanner& s, const parse_options& opts, session_syntax syn) noexcept {
