@@ -2,6 +2,8 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -95,4 +97,51 @@ TEST_CASE("msg_att: check_writable") {
     a.kind = fetch_item_kind::other;
     a.name = "TWO WORDS";
     CHECK_FALSE(check_writable(a).has_value());
+}
+
+// fetch_item_name() reads and classifies a msg-att name 16 bytes at a time when 16 bytes
+// are left and the byte loop otherwise; both must give the name and kind that
+// take_while + classify_fetch_item give, in any letter case, for every known name, for
+// near misses and for names of every length up to past 16.
+TEST_CASE("msg-att names read and classified the same by the 16-byte path and the byte loop", "[fetch]") {
+    namespace resp = mailwire::imap::detail::resp;
+    std::vector<std::string> names;
+    for (auto n : mailwire::imap::detail::fetch_item_names) {
+        std::string lower(n), mixed(n);
+        for (std::size_t i = 0; i < lower.size(); ++i) {
+            lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[i])));
+            if (i % 2) mixed[i] = lower[i];
+        }
+        names.insert(names.end(), {std::string(n), lower, mixed, std::string(n) + "X", std::string(n).substr(1),
+                                   std::string(n).substr(0, n.size() - 1) + "_"});
+    }
+    for (std::size_t len = 1; len <= 18; ++len) names.push_back(std::string(len, 'A'));
+    names.insert(names.end(), {"X-GM-MSGIE", "RFC822.SIZF", "BODY_STRUCTURE", "UID2", "U1D", "\x80UID", "UID\x80"});
+    std::size_t checked = 0;
+    for (const auto& name : names)
+        for (std::string_view after : {" 1 2 3 4 5 6 7 8 9 10 11 12", "[] NIL", " ", ""}) {
+            const std::string text = name + std::string(after);
+            INFO(text);
+            scanner fast(text);
+            fetch_item_kind kind = fetch_item_kind::flags;
+            const auto got = resp::fetch_item_name(fast, kind);
+            scanner slow(text);
+            const auto want = slow.take_while(resp::fetch_name_char);
+            CHECK(got == want);
+            CHECK(got.data() == want.data());
+            CHECK(fast.pos() == slow.pos());
+            CHECK(kind == resp::classify_fetch_item(want));
+            ++checked;
+        }
+    CHECK(checked == names.size() * 4);
+    // Every known name is recognised through the fast path (16 bytes follow it).
+    for (std::size_t i = 0; i < std::size(mailwire::imap::detail::fetch_item_names); ++i) {
+        const std::string text = std::string(mailwire::imap::detail::fetch_item_names[i]) + " 0123456789abcdef";
+        scanner s(text);
+        fetch_item_kind kind = fetch_item_kind::other;
+        (void)resp::fetch_item_name(s, kind);
+        // "BODY" is listed twice (body, body_section); a name followed by SP is body.
+        CHECK(kind == (static_cast<fetch_item_kind>(i) == fetch_item_kind::body_section ? fetch_item_kind::body
+                                                                                         : static_cast<fetch_item_kind>(i)));
+    }
 }
