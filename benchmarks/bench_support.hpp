@@ -13,6 +13,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bench {
@@ -64,6 +65,31 @@ measurement measure(std::size_t bytes, int runs, Pass&& pass) {
     std::sort(times.begin(), times.end());
     m.seconds = times[times.size() / 2];
     return m;
+}
+
+/// measure() for two passes over the same input, run alternately (a, b, a, b, ...) so that
+/// a slow spell of a shared machine lands on both alike; for figures that are compared.
+template <class PassA, class PassB>
+std::pair<measurement, measurement> measure_alternating(std::size_t bytes, int runs, PassA&& a, PassB&& b) {
+    (void)a(); // warm-up, as in measure()
+    (void)b();
+    std::vector<double> times[2];
+    measurement m[2];
+    for (int i = 0; i < runs; ++i)
+        for (int k = 0; k < 2; ++k) {
+            const auto before = allocations.load(std::memory_order_relaxed);
+            const auto t0 = std::chrono::steady_clock::now();
+            m[k].messages = k == 0 ? a() : b();
+            const auto t1 = std::chrono::steady_clock::now();
+            m[k].allocations = allocations.load(std::memory_order_relaxed) - before;
+            times[k].push_back(std::chrono::duration<double>(t1 - t0).count());
+        }
+    for (int k = 0; k < 2; ++k) {
+        std::sort(times[k].begin(), times[k].end());
+        m[k].seconds = times[k][times[k].size() / 2];
+        m[k].bytes = bytes;
+    }
+    return {m[0], m[1]};
 }
 
 inline void report(std::string_view name, const measurement& m) {
