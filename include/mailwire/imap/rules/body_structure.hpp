@@ -435,11 +435,11 @@ inline result<void> expect_sp(scanner& s) noexcept {
     return {};
 }
 
-constexpr bool at_string(const scanner& s) noexcept { return s.peek_is('"') || s.peek_is('{'); }
+MAILWIRE_ALWAYS_INLINE constexpr bool at_string(const scanner& s) noexcept { return s.peek_is('"') || s.peek_is('{'); }
 
 
 /// `string` into `out`, or in lenient mode NIL (the NIL-for-a-string quirk).
-inline result<void> read_string_or_quirk_nil(scanner& s, const body_context& cx, string_value& out, std::string_view expected) noexcept {
+MAILWIRE_ALWAYS_INLINE result<void> read_string_or_quirk_nil(scanner& s, const body_context& cx, string_value& out, std::string_view expected) noexcept {
     if (at_string(s)) return read_string(s, out, cx.opts, cx.syn);
     if (at_nil(s)) {
         if (!cx.opts.lenient()) return s.error(errc::strict_violation, expected);
@@ -458,7 +458,7 @@ inline result<string_value> string_or_quirk_nil(scanner& s, const body_context& 
 }
 
 /// A number no larger than `max`, or in lenient mode "-1" (the negative-size quirk).
-inline result<std::int64_t> number_or_quirk_minus1(scanner& s, const body_context& cx, std::uint64_t max, std::string_view expected) noexcept {
+MAILWIRE_ALWAYS_INLINE result<std::int64_t> number_or_quirk_minus1(scanner& s, const body_context& cx, std::uint64_t max, std::string_view expected) noexcept {
     if (s.peek_is('-') && s.peek(1) == '1' && !chars::digit(s.peek(2))) {
         if (!cx.opts.lenient()) return s.error(errc::strict_violation, expected);
         s.advance(2);
@@ -493,7 +493,7 @@ namespace rules {
 /// body-fld-param = "(" string SP string *(SP string SP string) ")" / nil
 ///                                                       (RFC 9051 §9; same in RFC 3501)
 /// Lenient: "()" (go-imap v1, emersion/go-imap#545) and NIL names or values.
-inline result<param_range> body_fld_param(scanner& s, body_context& cx) noexcept {
+MAILWIRE_ALWAYS_INLINE result<param_range> body_fld_param(scanner& s, body_context& cx) noexcept {
     if (!s.peek_is('(')) {
         if (detail::at_nil(s)) {
             s.advance(3);
@@ -543,19 +543,19 @@ inline result<string_value> body_fld_enc(scanner& s, body_context& cx) noexcept 
 
 /// body-fld-octets = number                              (RFC 9051 §9; same in RFC 3501)
 /// Lenient: -1 (emersion/go-imap#534).
-inline result<std::int64_t> body_fld_octets(scanner& s, body_context& cx) noexcept {
+MAILWIRE_ALWAYS_INLINE result<std::int64_t> body_fld_octets(scanner& s, body_context& cx) noexcept {
     return detail::number_or_quirk_minus1(s, cx, UINT32_MAX, "body-fld-octets");
 }
 
 /// body-fld-lines = number64                  (RFC 9051 §9; RFC 3501: number, 32-bit)
 /// Lenient: -1 (Exchange/Dovecot, modern-email/defects#27).
-inline result<std::int64_t> body_fld_lines(scanner& s, body_context& cx) noexcept {
+MAILWIRE_ALWAYS_INLINE result<std::int64_t> body_fld_lines(scanner& s, body_context& cx) noexcept {
     return detail::number_or_quirk_minus1(s, cx, INT64_MAX, "body-fld-lines");
 }
 
 /// body-fields = body-fld-param SP body-fld-id SP body-fld-desc SP body-fld-enc SP
 ///               body-fld-octets                         (RFC 9051 §9; same in RFC 3501)
-inline result<void> body_fields(scanner& s, body_context& cx, body_node& n) noexcept {
+MAILWIRE_ALWAYS_INLINE result<void> body_fields(scanner& s, body_context& cx, body_node& n) noexcept {
     // body-fld-id, body-fld-desc (nstring) and body-fld-enc are read in place, as
     // body_fld_id() / body_fld_desc() / body_fld_enc() read them.
     auto p = body_fld_param(s, cx);
