@@ -18,7 +18,7 @@ namespace detail {
 /// The number of ASCII digits (0-8) that begin the 8 bytes at `p`, and in `value` what
 /// they spell. Branch-free (SWAR): the lengths of the numbers in FETCH data vary from
 /// message to message, and a byte loop mispredicts its exit on almost every one.
-inline unsigned leading_digits8(const char* p, std::uint64_t& value) noexcept {
+MAILWIRE_ALWAYS_INLINE unsigned leading_digits8(const char* p, std::uint64_t& value) noexcept {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
     const std::uint64_t d = w ^ 0x3030303030303030ull; // '0'..'9' become 0..9
@@ -38,21 +38,10 @@ inline unsigned leading_digits8(const char* p, std::uint64_t& value) noexcept {
     return n;
 }
 
-// 1*DIGIT into an unsigned value no larger than `max`; leading zeros allowed.
-constexpr result<std::uint64_t> digits(scanner& s, std::uint64_t max, std::string_view expected) noexcept {
+/// digits() one byte at a time: near the end of the input, for nine digits or more, and
+/// at compile time. Out of line, so that digits() inlines small.
+MAILWIRE_NOINLINE constexpr result<std::uint64_t> digits_loop(scanner& s, std::uint64_t max, std::string_view expected) noexcept {
     const std::size_t start = s.pos();
-    if constexpr (std::endian::native == std::endian::little) {
-        if (!std::is_constant_evaluated() && s.remaining() >= 8) {
-            std::uint64_t v = 0;
-            const unsigned n = leading_digits8(s.input().data() + start, v);
-            if (n == 0) return s.error(errc::invalid_syntax, expected);
-            if (n < 8) { // else nine digits or more: the loop below
-                if (v > max) return s.error(errc::number_out_of_range, expected);
-                s.advance(n);
-                return v;
-            }
-        }
-    }
     if (s.at_end() || !chars::digit(s.peek())) return s.error(errc::invalid_syntax, expected);
     std::uint64_t v = 0;
     bool overflow = false;
@@ -64,6 +53,23 @@ constexpr result<std::uint64_t> digits(scanner& s, std::uint64_t max, std::strin
     }
     if (overflow) return s.error_at(start, errc::number_out_of_range, expected);
     return v;
+}
+
+// 1*DIGIT into an unsigned value no larger than `max`; leading zeros allowed.
+MAILWIRE_ALWAYS_INLINE constexpr result<std::uint64_t> digits(scanner& s, std::uint64_t max, std::string_view expected) noexcept {
+    if constexpr (std::endian::native == std::endian::little) {
+        if (!std::is_constant_evaluated() && s.remaining() >= 8) {
+            std::uint64_t v = 0;
+            const unsigned n = leading_digits8(s.input().data() + s.pos(), v);
+            if (n == 0) return s.error(errc::invalid_syntax, expected);
+            if (n < 8) { // else nine digits or more: the loop
+                if (v > max) return s.error(errc::number_out_of_range, expected);
+                s.advance(n);
+                return v;
+            }
+        }
+    }
+    return digits_loop(s, max, expected);
 }
 } // namespace detail
 

@@ -513,11 +513,11 @@ MAILWIRE_ALWAYS_INLINE result<param_range> body_fld_param(scanner& s, body_conte
     r.form = list_form::list;
     for (;;) {
         if (r.count >= cx.opts.max_list) return s.error(errc::limit_exceeded, "body-fld-param within max_list");
-        body_param p;
+        // Read in place; a failed parse is rolled back by the caller's storage_mark.
+        body_param& p = cx.st.params.emplace_back();
         if (auto a = detail::read_string_or_quirk_nil(s, cx, p.attribute, "string (parameter attribute)"); !a) return a.error();
         if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
         if (auto v = detail::read_string_or_quirk_nil(s, cx, p.value, "string (parameter value)"); !v) return v.error();
-        cx.st.params.push_back(p);
         ++r.count;
         if (!s.consume(' ')) break;
     }
