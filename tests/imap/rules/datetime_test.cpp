@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -256,4 +257,50 @@ TEST_CASE("date and date-time: writing built values, refusing invalid ones", "[i
     REQUIRE(df);
     CHECK(*df == day_fixed{7, day_padding::space});
     check_error(mailwire::to_wire(day_fixed{32, day_padding::zero}), errc::unsafe_value, 0);
+}
+
+// date_time() reads the common two-digit-day form at fixed offsets and everything else
+// field by field (date_time_fields). Over every month, days around each month's end
+// (leap years included), times and zones at and past their limits, each byte replaced by
+// a wrong one, other paddings and both modes, the two must give the same value, the same
+// position and the same error.
+TEST_CASE("date-time: the fixed-layout path agrees with the field-by-field rule", "[imap][datetime]") {
+    const char* months[] = {"Jan", "feb", "MAR", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::vector<std::string> inputs;
+    for (const char* month : months)
+        for (const char* day : {"00", "01", "09", "28", "29", "30", "31", "32", " 7", "7-"})
+            for (const char* year : {"2024", "2023", "1900", "2000", "0000"})
+                for (const char* time : {"00:00:00", "23:59:60", "24:00:00", "12:60:00", "12:00:61"})
+                    for (const char* zone : {"+0000", "-0700", "+2359", "+2400", "-0060"}) {
+                        std::string d = day;
+                        if (d == "7-") d = "7"; // unpadded (Apple Mail quirk)
+                        inputs.push_back("\"" + d + "-" + month + "-" + year + " " + time + " " + zone + "\"");
+                    }
+    const std::string good = "\"17-Jul-1996 02:44:25 -0700\"";
+    for (std::size_t i = 0; i < good.size(); ++i)
+        for (char c : {'x', ' ', '0', '"', '-', '\x80'}) {
+            std::string bad = good;
+            bad[i] = c;
+            inputs.push_back(bad);
+        }
+    std::size_t checked = 0;
+    for (const auto& in : inputs)
+        for (const auto* mode : {&strict, &lenient})
+            for (std::string_view tail : {"", ")", " UID 4827313 RFC822.SIZE 44827"}) {
+                const std::string text = in + std::string(tail);
+                INFO(text);
+                scanner fast(text), fields(text);
+                const auto a = rules::date_time(fast, *mode);
+                const auto b = rules::date_time_fields(fields, *mode);
+                REQUIRE(a.has_value() == b.has_value());
+                if (a) {
+                    CHECK(*a == *b);
+                    CHECK(a->padding == b->padding);
+                    CHECK(fast.pos() == fields.pos());
+                } else {
+                    CHECK(a.error() == b.error());
+                }
+                ++checked;
+            }
+    CHECK(checked == inputs.size() * 6);
 }

@@ -253,9 +253,46 @@ constexpr result<imap::zone> zone(scanner& s) noexcept {
     return z;
 }
 
-/// date-time = DQUOTE date-day-fixed "-" date-month "-" date-year
-///             SP time SP zone DQUOTE                                     (RFC 9051 §9)
-constexpr result<imap::date_time> date_time(scanner& s, const parse_options& opts = {}) noexcept {
+} // namespace rules
+
+namespace detail {
+/// The common INTERNALDATE, `"DD-Mon-YYYY HH:MM:SS +ZZZZ"` with a two-digit day, read at
+/// fixed offsets into `out`; true when it is exactly that and every field is in range.
+/// Anything else (other padding, a bad byte, a value out of range) returns false without
+/// moving, and rules::date_time reads it field by field and reports the error.
+constexpr bool date_time_fixed_layout(scanner& s, date_time& out) noexcept {
+    if (s.remaining() < 28) return false;
+    const char* p = s.input().data() + s.pos();
+    auto digit = [&](int i) { return static_cast<unsigned>(static_cast<unsigned char>(p[i]) - '0'); };
+    for (int i : {1, 2, 8, 9, 10, 11, 13, 14, 16, 17, 19, 20, 23, 24, 25, 26})
+        if (digit(i) > 9) return false;
+    if (p[0] != '"' || p[3] != '-' || p[7] != '-' || p[12] != ' ' || p[15] != ':' || p[18] != ':' || p[21] != ' ' ||
+        (p[22] != '+' && p[22] != '-') || p[27] != '"')
+        return false;
+    unsigned month = 0;
+    for (unsigned m = 1; m <= 12 && month == 0; ++m)
+        if (chars::iequals(std::string_view(p + 4, 3), month_name(m))) month = m;
+    const unsigned day = digit(1) * 10 + digit(2), year = digit(8) * 1000 + digit(9) * 100 + digit(10) * 10 + digit(11);
+    const unsigned hour = digit(13) * 10 + digit(14), minute = digit(16) * 10 + digit(17), second = digit(19) * 10 + digit(20);
+    const unsigned zh = digit(23) * 10 + digit(24), zm = digit(25) * 10 + digit(26);
+    if (month == 0 || day == 0 || day > days_in_month(month, year) || hour > 23 || minute > 59 || second > 60 || zh > 23 ||
+        zm > 59)
+        return false;
+    out.year = static_cast<std::uint16_t>(year);
+    out.month = static_cast<std::uint8_t>(month);
+    out.day = static_cast<std::uint8_t>(day);
+    out.padding = day_padding::zero;
+    out.time = time_of_day{static_cast<std::uint8_t>(hour), static_cast<std::uint8_t>(minute), static_cast<std::uint8_t>(second)};
+    out.tz = zone{p[22] == '-', static_cast<std::uint8_t>(zh), static_cast<std::uint8_t>(zm)};
+    s.advance(28);
+    return true;
+}
+} // namespace detail
+
+namespace rules {
+
+/// date_time() field by field, for every form and every error.
+constexpr result<imap::date_time> date_time_fields(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.consume('"')) return s.error(errc::invalid_syntax, "date-time");
     const std::size_t day_pos = s.pos();
     auto d = date_day_fixed(s, opts);
@@ -284,6 +321,13 @@ constexpr result<imap::date_time> date_time(scanner& s, const parse_options& opt
     r.time = *t;
     r.tz = *z;
     return r;
+}
+
+/// date-time = DQUOTE date-day-fixed "-" date-month "-" date-year
+///             SP time SP zone DQUOTE                                     (RFC 9051 §9)
+constexpr result<imap::date_time> date_time(scanner& s, const parse_options& opts = {}) noexcept {
+    if (imap::date_time fixed; imap::detail::date_time_fixed_layout(s, fixed)) return fixed;
+    return date_time_fields(s, opts);
 }
 
 } // namespace rules
