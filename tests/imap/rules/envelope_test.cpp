@@ -296,3 +296,36 @@ TEST_CASE("fast nstring reading agrees with rules::quoted at every position of e
                 }
     CHECK(checked == 2 * 40 * 8 * 7);
 }
+
+// Servers set sender and reply-to to the From list when those headers are absent (RFC
+// 9051 §7.5.2), so the envelope parser takes a list whose bytes repeat the list it just
+// validated without reading it again. Each list must still be a view of its own bytes,
+// and a list that only begins like the previous one must be read in full.
+TEST_CASE("envelope: a repeated address list is recognised, and only an exact repeat", "[envelope]") {
+    const std::string from = "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\"))";
+    const std::string two = "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")(\"Ann\" NIL \"ann\" \"example.org\"))";
+    const std::string text = "(\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \"Subject\" " + from + " " + from + " " + from +
+                             " " + two + " " + from + " NIL NIL \"<B27397-0100000@cac.washington.edu>\")";
+    auto e = parse_envelope(text, strict);
+    REQUIRE(e);
+    for (const address_list* l : {&e->from, &e->sender, &e->reply_to, &e->cc})
+        CHECK(l->text() == std::string_view(from).substr(1, from.size() - 2));
+    // Views of their own bytes, in order: sender after from, reply-to after sender.
+    CHECK(e->from.text().data() < e->sender.text().data());
+    CHECK(e->sender.text().data() < e->reply_to.text().data());
+    CHECK(e->reply_to.text().data() < e->to.text().data());
+    CHECK(e->to.size() == 2u); // begins like from, then a second address: read in full
+    CHECK(e->cc.size() == 1u);
+    CHECK(e->bcc.is_nil());
+    auto wire = mailwire::to_wire(*e);
+    REQUIRE(wire);
+    CHECK(*wire == text);
+
+    // An invalid list is refused even right after a valid one it resembles.
+    const std::string bad = "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\" ))";
+    const std::string with_bad = "(NIL NIL " + from + " " + bad + " NIL NIL NIL NIL NIL NIL)";
+    auto b = parse_envelope(with_bad, strict);
+    REQUIRE_FALSE(b);
+    CHECK(b.error().code == errc::invalid_syntax);
+    CHECK(b.error().offset == with_bad.find(bad) + bad.size() - 3);
+}

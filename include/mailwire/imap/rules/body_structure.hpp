@@ -692,7 +692,7 @@ namespace rules {
 
 /// body-ext-1part = body-fld-md5 [SP body-fld-dsp [SP body-fld-lang
 ///                  [SP body-fld-loc *(SP body-extension)]]]  (RFC 9051 §9; same in RFC 3501)
-inline result<void> body_ext_1part(scanner& s, body_context& cx, body_node& n, std::size_t depth) noexcept {
+MAILWIRE_ALWAYS_INLINE result<void> body_ext_1part(scanner& s, body_context& cx, body_node& n, std::size_t depth) noexcept {
     if (auto r = detail::read_nstring(s, n.md5, cx.opts, cx.syn); !r) return r; // body-fld-md5
     n.ext_fields = 1;
     return detail::body_ext_tail(s, cx, n, depth);
@@ -713,7 +713,7 @@ inline result<std::uint32_t> body(scanner& s, body_context& cx, std::size_t dept
 /// body-type-text = media-text SP body-fields SP body-fld-lines
 /// media-text     = DQUOTE "TEXT" DQUOTE SP media-subtype  (RFC 9051 §9; same in RFC 3501)
 /// Called after media-text and body-fields: reads SP body-fld-lines.
-inline result<void> body_type_text(scanner& s, body_context& cx, body_node& n) noexcept {
+MAILWIRE_ALWAYS_INLINE result<void> body_type_text(scanner& s, body_context& cx, body_node& n) noexcept {
     if (auto sp = detail::expect_sp(s); !sp) return sp;
     auto l = body_fld_lines(s, cx);
     if (!l) return l.error();

@@ -269,9 +269,17 @@ constexpr bool date_time_fixed_layout(scanner& s, date_time& out) noexcept {
     if (p[0] != '"' || p[3] != '-' || p[7] != '-' || p[12] != ' ' || p[15] != ':' || p[18] != ':' || p[21] != ' ' ||
         (p[22] != '+' && p[22] != '-') || p[27] != '"')
         return false;
+    // The month's three letters folded to lower case (| 0x20 maps no other byte onto a
+    // letter) and compared as one number with each month's.
+    auto folded = [](const char* m) {
+        return (static_cast<unsigned>(static_cast<unsigned char>(m[0]) | 0x20) << 16) |
+               (static_cast<unsigned>(static_cast<unsigned char>(m[1]) | 0x20) << 8) |
+               static_cast<unsigned>(static_cast<unsigned char>(m[2]) | 0x20);
+    };
+    const unsigned key = folded(p + 4);
     unsigned month = 0;
-    for (unsigned m = 1; m <= 12 && month == 0; ++m)
-        if (chars::iequals(std::string_view(p + 4, 3), month_name(m))) month = m;
+    for (unsigned m = 1; m <= 12; ++m)
+        if (key == folded(detail::month_names[m - 1].data())) month = m;
     const unsigned day = digit(1) * 10 + digit(2), year = digit(8) * 1000 + digit(9) * 100 + digit(10) * 10 + digit(11);
     const unsigned hour = digit(13) * 10 + digit(14), minute = digit(16) * 10 + digit(17), second = digit(19) * 10 + digit(20);
     const unsigned zh = digit(23) * 10 + digit(24), zm = digit(25) * 10 + digit(26);

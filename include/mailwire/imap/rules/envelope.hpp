@@ -424,11 +424,26 @@ constexpr result<void> envelope_into(scanner& s, envelope& e, const parse_option
     if (auto r = read_nstring(s, e.date, opts, syn); !r) return r;
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     if (auto r = read_nstring(s, e.subject, opts, syn); !r) return r;
+    const address_list* previous = nullptr;
     for (address_list* l : {&e.from, &e.sender, &e.reply_to, &e.to, &e.cc, &e.bcc}) {
         if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
+        // Servers fill sender and reply-to from From (RFC 9051 §7.5.2): bytes equal to
+        // the list just validated, under the same options, are valid as well, and a
+        // comparison costs far less than reading them again.
+        if (previous != nullptr && previous->form() == list_form::list) {
+            const std::string_view text = previous->text();
+            const std::string_view rest = s.rest();
+            if (rest.size() >= text.size() + 2 && rest[0] == '(' && rest[text.size() + 1] == ')' &&
+                rest.substr(1, text.size()) == text) {
+                *l = address_list_access::make(rest.substr(1, text.size()), list_form::list);
+                s.advance(text.size() + 2);
+                continue;
+            }
+        }
         auto v = rules::env_address_list(s, opts, syn);
         if (!v) return v.error();
         *l = *v;
+        previous = l;
     }
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     if (auto r = read_nstring(s, e.in_reply_to, opts, syn); !r) return r;
