@@ -1,6 +1,6 @@
 // Benchmark support: a global allocation counter, a deterministic generator and a timer
-// that reports the median of several runs as MB/s and messages/s. Benchmarks measure and
-// print; they do not pass or fail on timings.
+// that reports the median of several runs as MiB/s (2^20 bytes per second) and
+// messages/s. Benchmarks measure and print; they do not pass or fail on timings.
 #pragma once
 
 #include <algorithm>
@@ -94,7 +94,7 @@ std::pair<measurement, measurement> measure_alternating(std::size_t bytes, int r
 
 inline void report(std::string_view name, const measurement& m) {
     const double mb = static_cast<double>(m.bytes) / (1024.0 * 1024.0);
-    std::printf("%-44.*s %9.1f MB/s %12.0f msg/s %8.3f allocs/msg  (%zu msgs, %.1f MB)\n",
+    std::printf("%-44.*s %9.1f MiB/s %12.0f msg/s %8.3f allocs/msg  (%zu msgs, %.1f MiB)\n",
                 static_cast<int>(name.size()), name.data(), mb / m.seconds,
                 static_cast<double>(m.messages) / m.seconds,
                 m.messages ? static_cast<double>(m.allocations) / static_cast<double>(m.messages) : 0.0,

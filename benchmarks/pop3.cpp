@@ -1,6 +1,6 @@
 // POP3 throughput: a server's replies to a session with LIST and UIDL listings of 5,000
 // messages and RETR of dot-stuffed messages (client side: framing, then framing + typed
-// parse), and a client's command stream (server side). Reports MB/s, messages/s and heap
+// parse), and a client's command stream (server side). Reports MiB/s, messages/s and heap
 // allocations per message, as the median of several runs. Deterministic (seeded).
 //
 //   build/dev/benchmarks/bench_pop3 [runs]
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     const int runs = argc > 1 ? std::atoi(argv[1]) : 7;
     const corpus c = make_corpus();
     const auto cmds = parse_commands(c.commands);
-    std::printf("POP3 corpus: %zu replies, %.1f MB of server bytes; %zu commands, %.1f KB of client bytes\n",
+    std::printf("POP3 corpus: %zu replies, %.1f MiB of server bytes; %zu commands, %.1f KiB of client bytes\n",
                 cmds.size() + 1, static_cast<double>(c.server.size()) / 1048576.0, cmds.size(),
                 static_cast<double>(c.client.size()) / 1024.0);
 
