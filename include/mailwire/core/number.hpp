@@ -15,26 +15,37 @@
 namespace mailwire {
 
 namespace detail {
-/// The number of ASCII digits (0-8) that begin the 8 bytes at `p`, and in `value` what
-/// they spell. Branch-free (SWAR): the lengths of the numbers in FETCH data vary from
-/// message to message, and a byte loop mispredicts its exit on almost every one.
-MAILWIRE_ALWAYS_INLINE unsigned leading_digits8(const char* p, std::uint64_t& value) noexcept {
+// Digits eight bytes at a time (SWAR), branch-free: the lengths of the numbers in FETCH
+// data and POP3 listings vary from line to line, and a byte loop mispredicts its exit on
+// almost every one. Little-endian loads; callers keep a byte-wise path for other targets.
+
+/// The 8 bytes at `p` as one word (p[0] in the low byte on little-endian machines).
+MAILWIRE_ALWAYS_INLINE std::uint64_t load8(const char* p) noexcept {
     std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    const std::uint64_t d = w ^ 0x3030303030303030ull; // '0'..'9' become 0..9
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+/// The number of ASCII digits (0-8) that begin the 8 bytes of `bytes`.
+MAILWIRE_ALWAYS_INLINE unsigned digit_run8(std::uint64_t bytes) noexcept {
+    const std::uint64_t d = bytes ^ 0x3030303030303030ull; // '0'..'9' become 0..9
     // A byte's top bit is set when it is >= 10 (d + 0x76 >= 0x80) or >= 0x80. A carry out
     // of a byte only ever comes from a byte already marked, so the lowest mark is exact.
     const std::uint64_t marks = ((d + 0x7676767676767676ull) | d) & 0x8080808080808080ull;
-    const unsigned n = marks == 0 ? 8u : static_cast<unsigned>(std::countr_zero(marks)) / 8u;
-    if (n == 0) {
-        value = 0;
-        return 0;
-    }
-    std::uint64_t v = d << (8 * (8 - n)); // the n digits in the top bytes, zeros before
-    v = ((v & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;            // pairs:  10 * a + b
-    v = ((v & 0x00FF00FF00FF00FFull) * 6553601) >> 16;       // fours: 100 * ab + cd
-    v = ((v & 0x0000FFFF0000FFFFull) * 42949672960001) >> 32; // 10000 * abcd + efgh
-    value = v;
+    return marks == 0 ? 8u : static_cast<unsigned>(std::countr_zero(marks)) / 8u;
+}
+/// The value of the first `n` (1-8) bytes of `bytes`, all digits.
+MAILWIRE_ALWAYS_INLINE std::uint64_t digits_value8(std::uint64_t bytes, unsigned n) noexcept {
+    std::uint64_t v = (bytes ^ 0x3030303030303030ull) << (8 * (8 - n)); // the digits in the top bytes
+    v = ((v & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;              // pairs:  10 * a + b
+    v = ((v & 0x00FF00FF00FF00FFull) * 6553601) >> 16;         // fours: 100 * ab + cd
+    return ((v & 0x0000FFFF0000FFFFull) * 42949672960001) >> 32; // 10000 * abcd + efgh
+}
+/// The number of ASCII digits (0-8) that begin the 8 bytes at `p`, and in `value` what
+/// they spell (0 when none).
+MAILWIRE_ALWAYS_INLINE unsigned leading_digits8(const char* p, std::uint64_t& value) noexcept {
+    const std::uint64_t w = load8(p);
+    const unsigned n = digit_run8(w);
+    value = n == 0 ? 0 : digits_value8(w, n);
     return n;
 }
 

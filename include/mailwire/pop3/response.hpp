@@ -515,23 +515,12 @@ inline result<lang_entry> lang_entry_line(scanner& s, const parse_options& o) no
 // consumed, or 0 to let the full rule decide: same values, same errors. Digits are found
 // and converted 8 bytes at a time (SWAR), so the variable-length runs cost no mispredicted
 // branches; on big-endian targets the full rule always runs.
-inline std::uint64_t load8(const char* p) noexcept {
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-/// Byte index of the first non-digit among 8 bytes (8 when all are digits).
-inline std::size_t digit_run(std::uint64_t bytes) noexcept {
-    const std::uint64_t a = bytes ^ 0x3030303030303030ull; // digits become 0x00-0x09
-    const std::uint64_t nd = (a & 0xF0F0F0F0F0F0F0F0ull) | ((a + 0x0606060606060606ull) & 0x1010101010101010ull);
-    return nd == 0 ? 8 : static_cast<std::size_t>(std::countr_zero(nd)) / 8;
-}
+using mailwire::detail::load8; // SWAR helpers of core/number.hpp
+/// Byte index of the first non-digit among 8 bytes (8 when all are).
+inline std::size_t digit_run(std::uint64_t bytes) noexcept { return mailwire::detail::digit_run8(bytes); }
 /// The value of the first `len` (1-7) digits of 8 bytes.
 inline std::uint32_t digits_value(std::uint64_t bytes, std::size_t len) noexcept {
-    std::uint64_t v = (bytes ^ 0x3030303030303030ull) << (8 * (8 - len)); // leading zeros
-    v = ((v & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
-    v = ((v & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
-    return static_cast<std::uint32_t>(((v & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32);
+    return static_cast<std::uint32_t>(mailwire::detail::digits_value8(bytes, static_cast<unsigned>(len)));
 }
 /// CRLF (or, lenient, LF) at p: its length, or 0.
 inline std::size_t fast_eol(const char* p, const char* e, const parse_options& o) noexcept {

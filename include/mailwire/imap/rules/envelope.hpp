@@ -122,9 +122,11 @@ MAILWIRE_ALWAYS_INLINE constexpr bool read_plain_quoted(scanner& s, string_value
     return true;
 }
 
-/// read_string's rare path, out of line so that the fast path inlines small.
-MAILWIRE_NOINLINE constexpr result<void> read_string_slow(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
-    auto v = rules::string(s, opts, syn);
+/// The rare path of read_string (rules::string) and read_nstring (rules::nstring, when
+/// `nil_allowed`), out of line so that their fast paths inline small.
+MAILWIRE_NOINLINE constexpr result<void> read_string_slow(scanner& s, string_value& out, const parse_options& opts, session_syntax syn,
+                                                          bool nil_allowed) noexcept {
+    auto v = nil_allowed ? rules::nstring(s, opts, syn) : rules::string(s, opts, syn);
     if (!v) return v.error();
     out = *v;
     return {};
@@ -133,16 +135,9 @@ MAILWIRE_NOINLINE constexpr result<void> read_string_slow(scanner& s, string_val
 /// rules::string, so the value and errors are always the rule's.
 MAILWIRE_ALWAYS_INLINE constexpr result<void> read_string(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
     if (read_plain_quoted(s, out)) return {};
-    return read_string_slow(s, out, opts, syn);
+    return read_string_slow(s, out, opts, syn, false);
 }
 
-/// read_nstring's rare path, out of line.
-MAILWIRE_NOINLINE constexpr result<void> read_nstring_slow(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
-    auto v = rules::nstring(s, opts, syn);
-    if (!v) return v.error();
-    out = *v;
-    return {};
-}
 /// rules::nstring into `out`, with the fast path and a direct NIL test.
 MAILWIRE_ALWAYS_INLINE constexpr result<void> read_nstring(scanner& s, string_value& out, const parse_options& opts, session_syntax syn) noexcept {
     if (read_plain_quoted(s, out)) return {};
@@ -151,7 +146,7 @@ MAILWIRE_ALWAYS_INLINE constexpr result<void> read_nstring(scanner& s, string_va
         out.set_nil(); // not `out = nil()`: see set_nil()
         return {};
     }
-    return read_nstring_slow(s, out, opts, syn);
+    return read_string_slow(s, out, opts, syn, true);
 }
 
 constexpr result<string_value> fast_string(scanner& s, const parse_options& opts, session_syntax syn) noexcept {
