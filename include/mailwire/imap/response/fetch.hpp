@@ -212,10 +212,11 @@ inline std::string_view fetch_item_name(scanner& s, fetch_item_kind& kind) noexc
             if (size < 16) {
                 const __m128i index = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
                 const __m128i keep = _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(size)), index);
-                const __m128i name = _mm_and_si128(f, keep);
-                const folded_name folded{static_cast<std::uint64_t>(_mm_cvtsi128_si64(name)),
-                                         static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(name, name)))};
-                kind = classify_folded_fetch_item(size, folded);
+                // Stored rather than moved to general registers: _mm_cvtsi128_si64 is
+                // x86-64 only, and this must build for 32-bit x86 with SSE2 too.
+                std::uint64_t words[2];
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(words), _mm_and_si128(f, keep));
+                kind = classify_folded_fetch_item(size, folded_name{words[0], words[1]});
                 s.advance(size);
                 return {p, size};
             }
