@@ -106,8 +106,9 @@ MAILWIRE_ALWAYS_INLINE constexpr bool at_nil(const scanner& s) noexcept {
 }
 
 /// Reads a plain quoted string (no escape, no 8-bit byte: the common case) into `out`
-/// and returns true, or returns false without moving. One table loop finds the closing
-/// DQUOTE; the value is written in place (returning it through result<> costs more).
+/// and returns true, or returns false without moving. plain_quoted_end() finds the
+/// closing DQUOTE; the value is written in place (returning it through result<> costs
+/// more).
 MAILWIRE_ALWAYS_INLINE constexpr bool read_plain_quoted(scanner& s, string_value& out) noexcept {
     if (!s.peek_is('"')) return false;
     const std::string_view in = s.input();
