@@ -40,6 +40,8 @@ TEST_CASE("msg_att_item: each kind writes back byte for byte") {
              "BODY[]<42> NIL", "BODY[1.MIME] \"\"", "BINARY[1.2] ~{1}\r\n\x01", "BINARY.SIZE[] 7",
              "MODSEQ (1)", "EMAILID (a)", "THREADID NIL", "SAVEDATE NIL", "PREVIEW NIL",
              "X-GM-MSGID 0", "X-GM-THRID 9223372036854775807", "X-GM-LABELS ()", "X-SNIPPET \"s\"",
+             // Unknown items whose names tokenize as NIL or a number (fuzz_imap_response).
+             "NIL INL", "nil NIL", "15 0",
          }) {
         auto a = item(t, st);
         CHECK(fmt::format("{}", a) == t);

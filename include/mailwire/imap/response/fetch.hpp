@@ -568,7 +568,10 @@ constexpr result<void> check_writable(const msg_att& a) noexcept {
     case K::other: {
         auto r = value_list::parse(a.name);
         const auto k = (r && !a.name.empty()) ? (*r->begin()).kind : value_kind::nil;
-        if (a.name.empty() || !r || r->size() != 1 || (k != value_kind::atom && k != value_kind::number))
+        // "NIL" tokenizes as nil but is an atom by the grammar, and the parser takes it as
+        // a name like any other (found by fuzz_imap_response: `* 4 FETCH (NIL INL)`).
+        if (a.name.empty() || !r || r->size() != 1 ||
+            (k != value_kind::atom && k != value_kind::number && k != value_kind::nil))
             return unsafe("FETCH item name: one token");
         return check_writable(a.data);
     }
