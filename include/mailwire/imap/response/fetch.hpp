@@ -13,7 +13,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <initializer_list>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -165,29 +164,32 @@ inline constexpr auto folded_fetch_item_names = [] {
     return t;
 }();
 
-/// classify_fetch_item() for a folded name of `size` bytes (at most 16): the keywords of
+/// For each name length up to 16, the indexes into fetch_item_names of the names of that
+/// length (first spelling only: "BODY" is body, never body_section), no_name after the last.
+inline constexpr std::uint8_t no_name = 0xFF;
+inline constexpr auto fetch_item_names_by_length = [] {
+    std::array<std::array<std::uint8_t, 4>, 17> t{};
+    for (auto& row : t) row.fill(no_name);
+    for (std::size_t i = 0; i < std::size(imap::detail::fetch_item_names); ++i) {
+        const auto n = imap::detail::fetch_item_names[i];
+        bool seen = false;
+        for (std::size_t j = 0; j < i; ++j) seen = seen || imap::detail::fetch_item_names[j] == n;
+        if (seen) continue;
+        std::size_t k = 0;
+        while (t[n.size()][k] != no_name) ++k; // past 4 per length: not a constant expression
+        t[n.size()][k] = static_cast<std::uint8_t>(i);
+    }
+    return t;
+}();
+
+/// classify_fetch_item() for a folded name of `size` bytes (below 16): the keywords of
 /// that length only, each one comparison of two words.
 constexpr fetch_item_kind classify_folded_fetch_item(std::size_t size, folded_name f) noexcept {
-    using K = fetch_item_kind;
-    auto is = [&](K k) { return f == folded_fetch_item_names[static_cast<std::size_t>(k)]; };
-    auto first_of = [&](std::initializer_list<K> ks) {
-        for (K k : ks)
-            if (is(k)) return k;
-        return K::other;
-    };
-    switch (size) {
-    case 3: return first_of({K::uid});
-    case 4: return first_of({K::body});
-    case 5: return first_of({K::flags});
-    case 6: return first_of({K::rfc822, K::binary, K::modseq});
-    case 7: return first_of({K::emailid, K::preview});
-    case 8: return first_of({K::envelope, K::threadid, K::savedate});
-    case 10: return first_of({K::x_gm_msgid, K::x_gm_thrid});
-    case 11: return first_of({K::rfc822_size, K::rfc822_text, K::binary_size, K::x_gm_labels});
-    case 12: return first_of({K::internaldate});
-    case 13: return first_of({K::bodystructure, K::rfc822_header});
-    default: return K::other;
+    for (const std::uint8_t i : fetch_item_names_by_length[size]) {
+        if (i == no_name) break;
+        if (f == folded_fetch_item_names[i]) return static_cast<fetch_item_kind>(i);
     }
+    return fetch_item_kind::other;
 }
 
 /// Reads a msg-att name (1*fetch_name_char, possibly empty) and classifies it as

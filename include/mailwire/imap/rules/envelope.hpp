@@ -96,13 +96,18 @@ MAILWIRE_ALWAYS_INLINE constexpr const char* plain_quoted_end(const char* p, con
     return p;
 }
 
-/// True when the cursor is at "NIL" (not followed by an ATOM-CHAR), as rules::nil reads it.
-/// (c | 0x20) folds only 'N' onto 'n' (and 'I', 'L' likewise), so no other byte matches.
-MAILWIRE_ALWAYS_INLINE constexpr bool at_nil(const scanner& s) noexcept {
-    const char* p = s.input().data() + s.pos();
-    const std::size_t n = s.remaining();
+/// True when the bytes at `p` (up to `end`) are "NIL" not followed by an ATOM-CHAR, as
+/// rules::nil reads it. (c | 0x20) folds only 'N' onto 'n' (and 'I', 'L' likewise), so no
+/// other byte matches.
+MAILWIRE_ALWAYS_INLINE constexpr bool nil_at(const char* p, const char* end) noexcept {
+    const auto n = end - p;
     if (n < 3 || (p[0] | 0x20) != 'n' || (p[1] | 0x20) != 'i' || (p[2] | 0x20) != 'l') return false;
     return n == 3 || !chars::atom_char(p[3]);
+}
+/// True when the cursor is at "NIL" (see nil_at).
+MAILWIRE_ALWAYS_INLINE constexpr bool at_nil(const scanner& s) noexcept {
+    const char* p = s.input().data() + s.pos();
+    return nil_at(p, p + s.remaining());
 }
 
 /// Reads a plain quoted string (no escape, no 8-bit byte: the common case) into `out`
@@ -173,7 +178,7 @@ constexpr bool skip_plain_nstring(const char*& p, const char* end) noexcept {
         }
         return false;
     }
-    if (end - p >= 4 && (p[0] | 0x20) == 'n' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'l' && !chars::atom_char(p[3])) {
+    if (nil_at(p, end)) {
         p += 3;
         return true;
     }
@@ -429,11 +434,12 @@ constexpr result<void> envelope_into(scanner& s, envelope& e, const parse_option
         if (previous != nullptr && previous->form() == list_form::list) {
             const std::string_view text = previous->text();
             const std::string_view rest = s.rest();
-            if (rest.size() >= text.size() + 2 && rest[0] == '(' && rest[text.size() + 1] == ')' &&
-                rest.substr(1, text.size()) == text) {
-                *l = address_list_access::make(rest.substr(1, text.size()), list_form::list);
-                s.advance(text.size() + 2);
-                continue;
+            if (rest.size() >= text.size() + 2 && rest[0] == '(' && rest[text.size() + 1] == ')') {
+                if (const auto copy = rest.substr(1, text.size()); copy == text) {
+                    *l = address_list_access::make(copy, list_form::list);
+                    s.advance(text.size() + 2);
+                    continue;
+                }
             }
         }
         auto v = rules::env_address_list(s, opts, syn);

@@ -455,9 +455,6 @@ constexpr result<literal> literal_body(scanner& s, const literal_header& h, cons
             return s.error_at(start + nul, errc::invalid_syntax, "CHAR8 (NUL needs literal8)");
     return literal{data, h.non_sync, h.binary};
 }
-} // namespace detail
-
-namespace detail {
 
 /// Between the items of a SP-separated run that ends at `close` (")" or, for 0, the line
 /// end): true when another item follows. Lenient mode accepts doubled SP and SP before the
