@@ -253,52 +253,6 @@ constexpr result<imap::zone> zone(scanner& s) noexcept {
     return z;
 }
 
-} // namespace rules
-
-namespace detail {
-/// The common INTERNALDATE, `"DD-Mon-YYYY HH:MM:SS +ZZZZ"` with a two-digit day, read at
-/// fixed offsets into `out`; true when it is exactly that and every field is in range.
-/// Anything else (other padding, a bad byte, a value out of range) returns false without
-/// moving, and rules::date_time reads it field by field and reports the error.
-constexpr bool date_time_fixed_layout(scanner& s, date_time& out) noexcept {
-    if (s.remaining() < 28) return false;
-    const char* p = s.input().data() + s.pos();
-    auto digit = [&](int i) { return static_cast<unsigned>(static_cast<unsigned char>(p[i]) - '0'); };
-    for (int i : {1, 2, 8, 9, 10, 11, 13, 14, 16, 17, 19, 20, 23, 24, 25, 26})
-        if (digit(i) > 9) return false;
-    if (p[0] != '"' || p[3] != '-' || p[7] != '-' || p[12] != ' ' || p[15] != ':' || p[18] != ':' || p[21] != ' ' ||
-        (p[22] != '+' && p[22] != '-') || p[27] != '"')
-        return false;
-    // The month's three letters folded to lower case (| 0x20 maps no other byte onto a
-    // letter) and compared as one number with each month's.
-    auto folded = [](const char* m) {
-        return (static_cast<unsigned>(static_cast<unsigned char>(m[0]) | 0x20) << 16) |
-               (static_cast<unsigned>(static_cast<unsigned char>(m[1]) | 0x20) << 8) |
-               static_cast<unsigned>(static_cast<unsigned char>(m[2]) | 0x20);
-    };
-    const unsigned key = folded(p + 4);
-    unsigned month = 0;
-    for (unsigned m = 1; m <= 12; ++m)
-        if (key == folded(detail::month_names[m - 1].data())) month = m;
-    const unsigned day = digit(1) * 10 + digit(2), year = digit(8) * 1000 + digit(9) * 100 + digit(10) * 10 + digit(11);
-    const unsigned hour = digit(13) * 10 + digit(14), minute = digit(16) * 10 + digit(17), second = digit(19) * 10 + digit(20);
-    const unsigned zh = digit(23) * 10 + digit(24), zm = digit(25) * 10 + digit(26);
-    if (month == 0 || day == 0 || day > days_in_month(month, year) || hour > 23 || minute > 59 || second > 60 || zh > 23 ||
-        zm > 59)
-        return false;
-    out.year = static_cast<std::uint16_t>(year);
-    out.month = static_cast<std::uint8_t>(month);
-    out.day = static_cast<std::uint8_t>(day);
-    out.padding = day_padding::zero;
-    out.time = time_of_day{static_cast<std::uint8_t>(hour), static_cast<std::uint8_t>(minute), static_cast<std::uint8_t>(second)};
-    out.tz = zone{p[22] == '-', static_cast<std::uint8_t>(zh), static_cast<std::uint8_t>(zm)};
-    s.advance(28);
-    return true;
-}
-} // namespace detail
-
-namespace rules {
-
 /// date_time() field by field, for every form and every error.
 constexpr result<imap::date_time> date_time_fields(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.consume('"')) return s.error(errc::invalid_syntax, "date-time");
@@ -331,12 +285,6 @@ constexpr result<imap::date_time> date_time_fields(scanner& s, const parse_optio
     return r;
 }
 
-/// date-time = DQUOTE date-day-fixed "-" date-month "-" date-year
-///             SP time SP zone DQUOTE                                     (RFC 9051 §9)
-constexpr result<imap::date_time> date_time(scanner& s, const parse_options& opts = {}) noexcept {
-    if (imap::date_time fixed; imap::detail::date_time_fixed_layout(s, fixed)) return fixed;
-    return date_time_fields(s, opts);
-}
 
 } // namespace rules
 
@@ -365,6 +313,61 @@ constexpr result<void> check_writable(const date_time& v) noexcept {
     if (auto ok = check_writable(v.time); !ok) return ok;
     return check_writable(v.tz);
 }
+
+namespace detail {
+/// The common INTERNALDATE, `"DD-Mon-YYYY HH:MM:SS +ZZZZ"` with a two-digit day, read at
+/// fixed offsets into `out`; true when it is exactly that and every field is in range.
+/// Anything else (other padding, a bad byte, a value out of range) returns false without
+/// moving, and rules::date_time reads it field by field and reports the error.
+constexpr bool date_time_fixed_layout(scanner& s, date_time& out) noexcept {
+    if (s.remaining() < 28) return false;
+    const char* p = s.input().data() + s.pos();
+    auto digit = [&](int i) { return static_cast<unsigned>(static_cast<unsigned char>(p[i]) - '0'); };
+    for (int i : {1, 2, 8, 9, 10, 11, 13, 14, 16, 17, 19, 20, 23, 24, 25, 26})
+        if (digit(i) > 9) return false;
+    if (p[0] != '"' || p[3] != '-' || p[7] != '-' || p[12] != ' ' || p[15] != ':' || p[18] != ':' || p[21] != ' ' ||
+        (p[22] != '+' && p[22] != '-') || p[27] != '"')
+        return false;
+    // The month's three letters folded to lower case (| 0x20 maps no other byte onto a
+    // letter) and compared as one number with each month's.
+    auto folded = [](const char* m) {
+        return (static_cast<unsigned>(static_cast<unsigned char>(m[0]) | 0x20) << 16) |
+               (static_cast<unsigned>(static_cast<unsigned char>(m[1]) | 0x20) << 8) |
+               static_cast<unsigned>(static_cast<unsigned char>(m[2]) | 0x20);
+    };
+    const unsigned key = folded(p + 4);
+    unsigned month = 0;
+    for (unsigned m = 1; m <= 12; ++m)
+        if (key == folded(detail::month_names[m - 1].data())) month = m;
+    const unsigned day = digit(1) * 10 + digit(2), year = digit(8) * 1000 + digit(9) * 100 + digit(10) * 10 + digit(11);
+    const unsigned hour = digit(13) * 10 + digit(14), minute = digit(16) * 10 + digit(17), second = digit(19) * 10 + digit(20);
+    const unsigned zh = digit(23) * 10 + digit(24), zm = digit(25) * 10 + digit(26);
+    if (month == 0 || day == 0 || day > days_in_month(month, year)) return false;
+    // Two digits each, so these casts keep every value; the ranges are check_writable's.
+    const time_of_day t{static_cast<std::uint8_t>(hour), static_cast<std::uint8_t>(minute), static_cast<std::uint8_t>(second)};
+    const zone z{p[22] == '-', static_cast<std::uint8_t>(zh), static_cast<std::uint8_t>(zm)};
+    if (!check_writable(t) || !check_writable(z)) return false;
+    out.year = static_cast<std::uint16_t>(year);
+    out.month = static_cast<std::uint8_t>(month);
+    out.day = static_cast<std::uint8_t>(day);
+    out.padding = day_padding::zero;
+    out.time = t;
+    out.tz = z;
+    s.advance(28);
+    return true;
+}
+} // namespace detail
+
+namespace rules {
+
+/// date-time = DQUOTE date-day-fixed "-" date-month "-" date-year
+///             SP time SP zone DQUOTE                                     (RFC 9051 §9)
+constexpr result<imap::date_time> date_time(scanner& s, const parse_options& opts = {}) noexcept {
+    if (imap::date_time fixed; imap::detail::date_time_fixed_layout(s, fixed)) return fixed;
+    return date_time_fields(s, opts);
+}
+
+} // namespace rules
 
 } // namespace mailwire::imap
 
