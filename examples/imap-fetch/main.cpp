@@ -642,7 +642,7 @@ private:
             case imap::frame_status::message: break;
             }
             ++responses_;
-            auto r = imap::parse_response(ev.bytes, storage_, popts_);
+            auto r = imap::parse_response(ev, storage_, popts_);
             if (!r) {
                 problem(fmt::format("response did not parse ({} mode):\n{}", o_.lenient ? "lenient" : "strict",
                                     mailwire::with_input(ev.bytes.substr(0, std::min<std::size_t>(ev.bytes.size(), 4096)), r.error())));

@@ -414,7 +414,7 @@ private:
             case imap::frame_status::message: break;
             default: continue;
             }
-            auto command = imap::parse_command(ev.bytes, c.storage, popts_);
+            auto command = imap::parse_command(ev, c.storage, popts_);
             if (!command) {
                 bad_input(c, ev.bytes, command.error());
                 continue;

@@ -187,6 +187,7 @@ std::vector<record> run_buffered(const input& in, framer_config cfg, const mailw
         case frame_status::skip: check(false); break;
         case frame_status::message: {
             check(ev.bytes == all.substr(at, ev.size));
+            check(ev.nul_free == (ev.bytes.find('\0') == std::string_view::npos));
             r.literals = ev.literals.size();
             r.spans_hash = hash_spans(ev.literals);
             accounted = at + ev.size;

@@ -163,6 +163,7 @@ std::string drive_buffered(std::string_view input, const std::vector<std::size_t
         case frame_status::message:
             flush_to(at);
             if (ev.bytes != input.substr(at, ev.size)) out += "bytes mismatch\n";
+            if (ev.nul_free != (ev.bytes.find('\0') == std::string_view::npos)) out += "nul_free wrong\n";
             out += fmt::format("message {} @{} +{}{}\n", mailwire::imap::to_string(ev.kind), at, ev.size, spans_text(ev.literals));
             accounted = at + ev.size;
             if (auto it = sc.expect_after.find(messages); it != sc.expect_after.end()) f.expect_line(it->second);
@@ -213,11 +214,12 @@ void check_all_splits(std::string_view input, const scenario& sc, const std::str
     REQUIRE(drive(input, {}, sc) == want);
     std::size_t mismatches = 0;
     for (std::size_t s = 0; s <= input.size() && mismatches < 3; ++s) {
-        const std::string got = drive(input, {s}, sc);
-        if (got != want) {
-            ++mismatches;
-            INFO("split at " << s);
-            CHECK(got == want);
+        for (const std::string& got : {drive(input, {s}, sc), drive_buffered(input, {s}, sc)}) {
+            if (got != want) {
+                ++mismatches;
+                INFO("split at " << s);
+                CHECK(got == want);
+            }
         }
     }
     CHECK(mismatches == 0);
@@ -390,6 +392,80 @@ TEST_CASE("framer: literal8 ~{n} and ~{n+} (RFC 3516, RFC 4466 section 2.4)", "[
                              M("command", 0, first, L(h1.size(), 5, "sync", true)) +
                              M("command", first, h2.size() + 3 + 2, L(h2.size(), 3, "plus", true)) + END(in.size());
     check_all_splits(in, {}, want);
+}
+
+TEST_CASE("buffered_framer: nul_free says whether a message holds a NUL, at every split", "[imap][framer][nul]") {
+    // NULs in literal8 data (RFC 3516 BINARY), messages without NUL after them (the search
+    // for the next NUL resumes past the consumed one), two NUL-bearing literals in one
+    // message, and a literal over max_literal whose skipped data holds a NUL.
+    const std::string h1 = "* 1 FETCH (BINARY[] ~{3}\r\n", m1 = h1 + std::string(3, '\0') + ")\r\n";
+    const std::string m2 = "* 2 FETCH (UID 2)\r\n";
+    const std::string h3 = "* 3 FETCH (BINARY[] ~{4}\r\n", d3("a\0b\0", 4), n3 = " BINARY[1] ~{1}\r\n";
+    const std::string m3 = h3 + d3 + n3 + std::string(1, '\0') + ")\r\n";
+    const std::string h4 = "* 4 FETCH (BODY[] {9}\r\n", big = "* 5 FETCH (BINARY[] ~{12}\r\n";
+    const std::string m4 = h4 + "abcdefghi)\r\n", m5 = big + std::string("0123\0" "567890\0", 12) + ")\r\n";
+    const std::string m6 = "a1 OK done\r\n";
+    const std::string in = m1 + m2 + m3 + m4 + m5 + m6;
+    scenario sc{responses};
+    sc.opts.max_literal = 10;
+    std::size_t at = 0;
+    std::string want = M("data", at, m1.size(), L(h1.size(), 3, "sync", true));
+    at += m1.size();
+    want += M("data", at, m2.size());
+    at += m2.size();
+    want += M("data", at, m3.size(), L(h3.size(), 4, "sync", true) + L(h3.size() + 4 + n3.size(), 1, "sync", true));
+    at += m3.size();
+    want += M("data", at, m4.size(), L(h4.size(), 9));
+    at += m4.size();
+    want += E(errc::limit_exceeded, at, big.find('~'), "max_literal") + S(m5.size());
+    at += m5.size();
+    want += M("status", at, m6.size()) + END(in.size());
+    check_all_splits(in, sc, want);
+
+    // Directly, fed whole: which messages are NUL-free.
+    buffered_framer f(responses, sc.opts);
+    f.feed(in);
+    std::string seen;
+    for (auto ev = f.next(); ev.status != frame_status::need_more; ev = f.next())
+        if (ev.status == frame_status::message) seen += ev.nul_free ? 'y' : 'n';
+    CHECK(seen == "nynyy");
+}
+
+TEST_CASE("copy_find_nul: every variant copies all bytes and finds the first NUL", "[imap][framer][nul]") {
+    namespace d = mailwire::imap::detail;
+    using variant = std::size_t (*)(char*, const char*, std::size_t) noexcept;
+    std::vector<std::pair<const char*, variant>> variants{{"portable", d::copy_find_nul_portable},
+                                                          {"chosen", d::copy_find_nul}};
+#if defined(__SSE2__)
+    variants.emplace_back("sse2", d::copy_find_nul_sse2);
+#endif
+#if MAILWIRE_FRAMER_AVX2_DISPATCH
+    if (d::cpu_has_avx2()) variants.emplace_back("avx2", d::copy_find_nul_avx2);
+#endif
+    // Lengths past two 128-byte blocks, every NUL position (and none), a second NUL after the
+    // first, every other byte value around them (0x80-0xFF must not read as below 1).
+    std::size_t checked = 0;
+    for (std::size_t n = 0; n <= 300; n += (n < 140 ? 1 : 7)) {
+        std::string src(n, 'x');
+        for (std::size_t i = 0; i < n; ++i) src[i] = static_cast<char>(1 + (i * 37) % 255);
+        for (std::size_t nul = 0; nul <= n; ++nul) {
+            std::string in = src;
+            if (nul < n) in[nul] = '\0';
+            if (nul + 70 < n) in[nul + 70] = '\0';
+            for (const auto& [name, fn] : variants) {
+                std::string out(n + 1, '#');
+                const std::size_t got = fn(out.data(), in.data(), n);
+                if (got != nul || out.compare(0, n, in) != 0 || out[n] != '#') {
+                    INFO(name << " n=" << n << " nul=" << nul);
+                    CHECK(got == nul);
+                    CHECK(out.substr(0, n) == in);
+                    CHECK(out[n] == '#');
+                }
+                ++checked;
+            }
+        }
+    }
+    CHECK(checked > 20000);
 }
 
 TEST_CASE("framer: FETCH responses with several literals in one message (RFC 9051 section 8)", "[imap][framer]") {

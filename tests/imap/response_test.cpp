@@ -911,6 +911,61 @@ TEST_CASE("literal size: at, below and above max_literal") {
     check_error("* XFOO {5}\r\nabcde\r\n", errc::limit_exceeded, 8, o);
 }
 
+TEST_CASE("parse_response(buffered_framer::event): the framer's NUL finding spares the literal scan, never a check") {
+    const std::string nul_in_literal("* 1 FETCH (BODY[] {3}\r\na\0b)\r\n", 29);
+    const std::string nul_in_literal8("* 2 FETCH (BINARY[] ~{3}\r\na\0b)\r\n", 32);
+    const std::string clean = "* 3 FETCH (BODY[] {3}\r\nabc)\r\n";
+    buffered_framer f({direction::server_to_client});
+    f.feed(nul_in_literal + nul_in_literal8 + clean);
+    response_storage st;
+
+    // A NUL in a literal: the event says the message holds one, so the literal is scanned
+    // and the NUL refused where it is, even when the caller claims otherwise.
+    auto e1 = f.next();
+    REQUIRE(e1.status == frame_status::message);
+    CHECK_FALSE(e1.nul_free);
+    parse_options claims_nul_free;
+    claims_nul_free.known_nul_free = true;
+    for (const parse_options& o : {parse_options{}, claims_nul_free}) {
+        auto r = parse_response(e1, st, o);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == errc::invalid_syntax);
+        CHECK(r.error().offset == 24);
+        CHECK(r.error().expected == "CHAR8 (NUL needs literal8)");
+    }
+
+    // literal8 may hold NUL.
+    auto e2 = f.next();
+    CHECK_FALSE(e2.nul_free);
+    auto r2 = parse_response(e2, st);
+    REQUIRE(r2.has_value());
+    CHECK(r2->get<fetch_data>()->items[0].string.text == std::string_view("a\0b", 3));
+
+    // No NUL: parsed the same as from the bytes, the literal a view into the framer's buffer.
+    auto e3 = f.next();
+    CHECK(e3.nul_free);
+    auto r3 = parse_response(e3, st);
+    REQUIRE(r3.has_value());
+    const std::string_view text = r3->get<fetch_data>()->items[0].string.text;
+    CHECK(text == "abc");
+    CHECK(text.data() == e3.bytes.data() + 23);
+    auto wire = to_wire(*r3);
+    REQUIRE(wire.has_value());
+    CHECK(*wire == clean);
+
+    // Anything but a message event is bad_state.
+    auto none = f.next();
+    REQUIRE(none.status == frame_status::need_more);
+    auto r4 = parse_response(none, st);
+    REQUIRE_FALSE(r4.has_value());
+    CHECK(r4.error().code == errc::bad_state);
+
+    // The option by hand, as documented: set for bytes already checked, it skips the scan,
+    // so a caller who sets it wrongly gets the NUL taken (hence the event overload).
+    CHECK(parse_response(nul_in_literal, st, claims_nul_free).has_value());
+    CHECK_FALSE(parse_response(nul_in_literal, st).has_value());
+}
+
 TEST_CASE("list length: at and above max_list") {
     parse_options o;
     o.max_list = 3;

@@ -36,6 +36,13 @@ struct parse_options {
     /// POP3 first response line, CRLF included (RFC 2449 §4: 512). Strict mode only.
     std::size_t pop3_max_response_line = 512;
 
+    /// The caller has already found that the message holds no NUL octet (what
+    /// imap::buffered_framer reports as event::nul_free), so the IMAP parsers do not scan
+    /// each literal for the NUL that CHAR8 forbids. parse_response() and parse_command()
+    /// set it from the event they are given; set it by hand only for bytes so checked:
+    /// a NUL in a literal would otherwise be taken.
+    bool known_nul_free = false;
+
     constexpr bool strict() const noexcept { return mode == parse_mode::strict; }
     constexpr bool lenient() const noexcept { return mode == parse_mode::lenient; }
 

@@ -43,6 +43,7 @@
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
 #include <mailwire/core/scanner.hpp>
+#include <mailwire/imap/framer.hpp>
 #include <mailwire/imap/response/extension_data.hpp>
 #include <mailwire/imap/response/fetch.hpp>
 #include <mailwire/imap/response/resp_text_code.hpp>
@@ -1143,6 +1144,17 @@ inline result<response> parse_response(std::string_view message, response_storag
     if (auto e = d::eol(s, opts); !e) return e.error();
     if (!s.at_end()) return s.error(errc::invalid_syntax, "end of message");
     return r;
+}
+
+/// One message as buffered_framer::next() returned it, parsed as above. The framer looked
+/// for NUL while copying the bytes in: when it found none (event::nul_free), no literal is
+/// scanned for NUL a second time. An event other than a message is bad_state.
+inline result<response> parse_response(const buffered_framer::event& ev, response_storage& storage, const parse_options& opts = {},
+                             session_syntax syn = {}) noexcept {
+    if (ev.status != frame_status::message) return fail(errc::bad_state, 0, "a framed message");
+    parse_options checked = opts;
+    checked.known_nul_free = ev.nul_free;
+    return parse_response(ev.bytes, storage, checked, syn);
 }
 
 // ---- writing -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // the depth and list budgets at, below and above their limits, modes, generic commands,
 // and the rules' corner cases. The RFC vectors are in tests/imap/command_test.cpp.
 #include <mailwire/imap/command/parse.hpp>
+#include <mailwire/imap/framer.hpp>
 
 #include <cstddef>
 #include <string>
@@ -372,4 +373,46 @@ TEST_CASE("missing arguments, command by command", "[imap][command][parse]") {
     bad("a UID SORT (DATE)\r\n", errc::invalid_syntax, 17);
     bad("a REPLACE 1 x\r\n", errc::invalid_syntax, 13);
     bad("a UID REPLACE 1 x (\\Seen)\r\n", errc::invalid_syntax, 25);
+}
+
+TEST_CASE("parse_command(buffered_framer::event): APPEND data checked for NUL once", "[imap][command][parse]") {
+    // The server side: accept each announced literal, then parse the framed command.
+    const std::string with_nul("a1 APPEND INBOX {3}\r\na\0b\r\n", 26);
+    const std::string binary("a2 APPEND INBOX ~{3}\r\na\0b\r\n", 27);
+    const std::string clean = "a3 APPEND INBOX {3}\r\nabc\r\n";
+    buffered_framer f({direction::client_to_server});
+    f.feed(with_nul + binary + clean);
+    command_storage st;
+    auto next_message = [&] {
+        for (;;) {
+            auto ev = f.next();
+            if (ev.status != frame_status::literal_announced) return ev;
+            REQUIRE(f.accept_literal());
+        }
+    };
+    auto e1 = next_message();
+    REQUIRE(e1.status == frame_status::message);
+    CHECK_FALSE(e1.nul_free);
+    auto r1 = parse_command(e1, st);
+    REQUIRE_FALSE(r1.has_value());
+    CHECK(r1.error().code == errc::invalid_syntax);
+    CHECK(r1.error().offset == 22);
+
+    auto e2 = next_message();
+    CHECK_FALSE(e2.nul_free);
+    auto r2 = parse_command(e2, st);
+    REQUIRE(r2.has_value());
+    CHECK(std::get<cmd::append>(r2->body).messages[0].data.data == std::string_view("a\0b", 3));
+
+    auto e3 = next_message();
+    CHECK(e3.nul_free);
+    auto r3 = parse_command(e3, st);
+    REQUIRE(r3.has_value());
+    const auto data = std::get<cmd::append>(r3->body).messages[0].data.data;
+    CHECK(data == "abc");
+    CHECK(data.data() == e3.bytes.data() + 21);
+
+    auto r4 = parse_command(next_message(), st);
+    REQUIRE_FALSE(r4.has_value());
+    CHECK(r4.error().code == errc::bad_state);
 }

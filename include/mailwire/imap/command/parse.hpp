@@ -15,6 +15,7 @@
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
 #include <mailwire/core/scanner.hpp>
+#include <mailwire/imap/framer.hpp>
 #include <mailwire/imap/command/storage.hpp>
 #include <mailwire/imap/command/types.hpp>
 #include <mailwire/imap/rules/datetime.hpp>
@@ -1567,6 +1568,17 @@ inline result<command> parse_command(std::string_view message, command_storage& 
     scanner s(message);
     command_rules::context c{s, opts, syn, storage, 0};
     return command_rules::command_rule(c);
+}
+
+/// One message as buffered_framer::next() returned it, parsed as above. The framer looked
+/// for NUL while copying the bytes in: when it found none (event::nul_free), no literal is
+/// scanned for NUL a second time. An event other than a message is bad_state.
+inline result<command> parse_command(const buffered_framer::event& ev, command_storage& storage, const parse_options& opts = {},
+                             session_syntax syn = {}) {
+    if (ev.status != frame_status::message) return fail(errc::bad_state, 0, "a framed message");
+    parse_options checked = opts;
+    checked.known_nul_free = ev.nul_free;
+    return parse_command(ev.bytes, storage, checked, syn);
 }
 
 } // namespace mailwire::imap

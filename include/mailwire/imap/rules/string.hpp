@@ -449,8 +449,9 @@ constexpr result<literal> literal_body(scanner& s, const literal_header& h, cons
     const std::size_t start = s.pos();
     s.advance(static_cast<std::size_t>(h.size));
     const auto data = s.since(start);
-    // find() is memchr at run time: a 50 MB BODY[] costs one fast pass, not a byte loop.
-    if (!h.binary)
+    // find() is memchr at run time: a 50 MB BODY[] costs one fast pass, not a byte loop,
+    // and none when the framer saw the message's bytes free of NUL as it copied them.
+    if (!h.binary && !opts.known_nul_free)
         if (const auto nul = data.find('\0'); nul != std::string_view::npos)
             return s.error_at(start + nul, errc::invalid_syntax, "CHAR8 (NUL needs literal8)");
     return literal{data, h.non_sync, h.binary};
