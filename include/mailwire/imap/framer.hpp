@@ -929,12 +929,10 @@ public:
                 advance_head(ev.consume);
                 continue;
             }
-            event out{ev, {}, false};
-            if (ev.status == frame_status::error) out.bytes = view;
-            else out.bytes = view.substr(0, ev.size);
-            if (ev.status == frame_status::message) out.nul_free = nul_ == no_nul || nul_ >= head_ + ev.size;
             pending_ = ev.consume;
-            return out;
+            const bool message = ev.status == frame_status::message;
+            return event{ev, ev.status == frame_status::error ? view : view.substr(0, ev.size),
+                         message && (nul_ == no_nul || nul_ >= head_ + ev.size)};
         }
     }
 
