@@ -1149,8 +1149,8 @@ inline result<response> parse_response(std::string_view message, response_storag
 /// One message as buffered_framer::next() returned it, parsed as above. The framer looked
 /// for NUL while copying the bytes in: when it found none (event::nul_free), no literal is
 /// scanned for NUL a second time. An event other than a message is bad_state.
-inline result<response> parse_response(const buffered_framer::event& ev, response_storage& storage, const parse_options& opts = {},
-                             session_syntax syn = {}) noexcept {
+inline result<response> parse_response(const buffered_framer::event& ev, response_storage& storage,
+                                       const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (ev.status != frame_status::message) return fail(errc::bad_state, 0, "a framed message");
     parse_options checked = opts;
     checked.known_nul_free = ev.nul_free;

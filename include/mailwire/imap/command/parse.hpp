@@ -1573,8 +1573,8 @@ inline result<command> parse_command(std::string_view message, command_storage& 
 /// One message as buffered_framer::next() returned it, parsed as above. The framer looked
 /// for NUL while copying the bytes in: when it found none (event::nul_free), no literal is
 /// scanned for NUL a second time. An event other than a message is bad_state.
-inline result<command> parse_command(const buffered_framer::event& ev, command_storage& storage, const parse_options& opts = {},
-                             session_syntax syn = {}) {
+inline result<command> parse_command(const buffered_framer::event& ev, command_storage& storage,
+                                     const parse_options& opts = {}, session_syntax syn = {}) {
     if (ev.status != frame_status::message) return fail(errc::bad_state, 0, "a framed message");
     parse_options checked = opts;
     checked.known_nul_free = ev.nul_free;
