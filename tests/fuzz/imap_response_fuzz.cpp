@@ -6,7 +6,9 @@
 // Invariants (trap on violation): no crash, no read past the input (ASan); an error's
 // offset lies within the message; a strictly parsed response is always writable; whatever
 // is writable re-parses (same mode) to an equal value, and writing that again gives the
-// same bytes; the {:v} dump never fails.
+// same bytes; the {:v} dump never fails; parsed from buffered_framer's event (NUL found
+// while copying) it gives the same outcome as from the bytes.
+#include <mailwire/imap/framer.hpp>
 #include <mailwire/imap/response.hpp>
 
 #include <cstddef>
@@ -20,6 +22,24 @@ namespace {
 
 void check(bool ok) {
     if (!ok) __builtin_trap();
+}
+
+// The message fed to buffered_framer and parsed from its event, which skips the literal
+// NUL scan when the framer saw no NUL: when the framer takes the input as one message, the
+// outcome equals the direct parse's (value, or error code and offset).
+void same_through_buffered_framer(std::string_view msg, const mailwire::result<mailwire::imap::response>& direct,
+                                  const mailwire::parse_options& opts, mailwire::imap::session_syntax syn) {
+    using namespace mailwire;
+    imap::buffered_framer framer({imap::direction::server_to_client}, opts);
+    framer.feed(msg);
+    const auto ev = framer.next();
+    if (ev.status != imap::frame_status::message || ev.bytes.size() != msg.size()) return;
+    check(ev.nul_free == (msg.find('\0') == std::string_view::npos));
+    static imap::response_storage st;
+    const auto via_event = imap::parse_response(ev, st, opts, syn);
+    check(via_event.has_value() == direct.has_value());
+    if (direct) check(*via_event == *direct);
+    else check(via_event.error().code == direct.error().code && via_event.error().offset == direct.error().offset);
 }
 
 } // namespace
@@ -38,6 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const imap::session_syntax syn{(flags & 4) != 0};
     static imap::response_storage st, st2; // reused: the steady-state path
     auto r = imap::parse_response(msg, st, opts, syn);
+    same_through_buffered_framer(msg, r, opts, syn);
     if (!r) {
         check(r.error().offset <= msg.size());
         return 0;
