@@ -7,7 +7,8 @@
 // Invariants (trap on violation): no crash, no read past the input; an error carries a
 // code other than ok, an offset within the message and what was expected; whatever strict
 // mode accepts, lenient mode accepts as an equal command (lenient is a superset); a parsed
-// command has a name and a dump without line breaks.
+// command has a name and a dump without line breaks; framed by buffered_framer, a message
+// parses from the event as from its bytes.
 #include <mailwire/imap/command.hpp>
 #include <mailwire/imap/framer.hpp>
 
@@ -44,6 +45,28 @@ void one(std::string_view msg, mailwire::parse_options opts, mailwire::imap::ses
     if (s.has_value()) check(l.has_value() && *l == *s);
 }
 
+// The stream through buffered_framer: each message's nul_free is exact, and parsing the
+// event (which skips the literal NUL scan when nul_free) gives the outcome of parsing the
+// bytes.
+void through_buffered_framer(std::string_view input, mailwire::parse_options opts, mailwire::imap::session_syntax syn) {
+    using namespace mailwire::imap;
+    buffered_framer f(framer_config{direction::client_to_server, false, false}, mailwire::parse_options::make_lenient());
+    f.feed(input);
+    command_storage st_bytes, st_event;
+    opts.mode = mailwire::parse_mode::strict;
+    for (int guard = 0; guard < 1000; ++guard) {
+        const auto ev = f.next();
+        if (ev.status == frame_status::need_more) break;
+        if (ev.status != frame_status::message) continue;
+        check(ev.nul_free == (ev.bytes.find('\0') == std::string_view::npos));
+        const auto from_bytes = parse_command(ev.bytes, st_bytes, opts, syn);
+        const auto from_event = parse_command(ev, st_event, opts, syn);
+        check(from_event.has_value() == from_bytes.has_value());
+        if (from_bytes) check(*from_event == *from_bytes);
+        else check(from_event.error().code == from_bytes.error().code && from_event.error().offset == from_bytes.error().offset);
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -62,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         one(input, opts, syn);
         return 0;
     }
+    through_buffered_framer(input, opts, syn);
     // A stream: frame it as a server would (literals accepted) and parse each message.
     mailwire::imap::framer f(mailwire::imap::framer_config{mailwire::imap::direction::client_to_server, false, false},
                              mailwire::parse_options::make_lenient());
