@@ -71,7 +71,7 @@ std::optional<options> parse_args(int argc, char** argv) {
 struct stored_message {
     std::string name;    // the Maildir file name; "builtin-N" for the built-in mailbox
     std::string content; // CRLF line ends (RFC822.SIZE counts them, RFC 3501 §7.4.2)
-    std::string flags;   // "(\Seen \Answered)": from the Maildir info ":2,SR"
+    imap::flag_list_builder flags; // from the Maildir info ":2,SR"
     imap::date_time internal_date{};
 };
 
@@ -116,19 +116,16 @@ std::string with_crlf(std::string_view text) {
 }
 
 /// The flags of a Maildir file name's info part ("...:2,FRS"), as a flag-list.
-std::string maildir_flags(std::string_view name) {
-    std::string out = "(";
+imap::flag_list_builder maildir_flags(std::string_view name) {
+    imap::flag_list_builder out;
     const auto info = name.rfind(":2,");
     if (info != std::string_view::npos) {
         for (char c : name.substr(info + 3)) {
             const char* f = c == 'D' ? "\\Draft" : c == 'F' ? "\\Flagged" : c == 'R' ? "\\Answered"
                           : c == 'S' ? "\\Seen" : c == 'T' ? "\\Deleted" : nullptr;
-            if (!f) continue;
-            if (out.size() > 1) out.push_back(' ');
-            out += f;
+            if (f) (void)out.add(f); // system flags: always accepted
         }
     }
-    out.push_back(')');
     return out;
 }
 
@@ -164,7 +161,6 @@ public:
                 stored_message m;
                 m.name = fmt::format("builtin-{}", ++i);
                 m.content = with_crlf(text);
-                m.flags = "()";
                 m.internal_date = date_of(1704705235 + 113403 * (i - 1)); // the Date: headers
                 snap.msgs.push_back(std::move(m));
             }
@@ -253,17 +249,6 @@ imap::response tagged(std::string_view tag, imap::status_kind k, imap::resp_text
 }
 imap::response untagged(imap::status_kind k, imap::resp_text t) {
     return imap::response{imap::status_response{false, {}, k, t}};
-}
-/// flag_list has no builder: a list to write is parsed from its text (the views stay in it).
-imap::flag_list parse_flags(std::string_view paren, bool perm = false) {
-    mailwire::scanner s(paren);
-    auto r = perm ? imap::rules::flag_perm_list(s) : imap::rules::flag_fetch_list(s);
-    return r ? *r : imap::flag_list{};
-}
-imap::mailbox_attr_list parse_attrs(std::string_view inside) {
-    mailwire::scanner s(inside);
-    auto r = imap::rules::mbx_list_flags(s);
-    return r ? *r : imap::mailbox_attr_list{};
 }
 imap::string_value literal(std::string_view bytes) {
     return imap::string_value{imap::string_form::literal, bytes, false, false};
@@ -493,15 +478,18 @@ private:
         for (const auto& p : patterns) {
             const std::string pat = p.str();
             imap::list_data d;
+            imap::mailbox_attr_list_builder attrs; // d.attributes views it
             d.lsub = lsub;
             d.delimiter = imap::quoted{"/", false};
             if (pat.empty() && !lsub) {
                 // RFC 3501 §6.3.8: an empty pattern asks for the delimiter and the root.
-                d.attributes = parse_attrs("\\Noselect");
+                (void)attrs.add("\\Noselect");
+                d.attributes = attrs.list();
                 d.mailbox = imap::mailbox{imap::string_value{imap::string_form::quoted, "", false, false}, false, false};
                 send(c, imap::response{d});
             } else if (wildcard_match(ref + pat, "INBOX")) {
-                d.attributes = parse_attrs("\\HasNoChildren");
+                (void)attrs.add("\\HasNoChildren");
+                d.attributes = attrs.list();
                 d.mailbox = imap::mailbox{imap::string_value{imap::string_form::atom, "INBOX", false, false}, true, false};
                 send(c, imap::response{d});
             }
@@ -531,10 +519,13 @@ private:
         }
         c.box = std::move(*snap);
         const auto n = static_cast<std::uint32_t>(c.box.msgs.size());
-        send(c, imap::response{imap::flags_data{parse_flags("(\\Answered \\Flagged \\Deleted \\Seen \\Draft)")}});
+        imap::flag_list_builder flags(imap::flag_rule::flag);
+        for (const char* f : {"\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft"}) (void)flags.add(f);
+        send(c, imap::response{imap::flags_data{flags.list()}});
+        const imap::flag_list_builder none(imap::flag_rule::flag_perm);
         imap::resp_text perm{true, {}, "no permanent flags: read-only"};
         perm.code.kind = imap::code_kind::permanentflags;
-        perm.code.flags = parse_flags("()", true);
+        perm.code.flags = none.list();
         send(c, untagged(imap::status_kind::ok, perm));
         send(c, imap::response{imap::message_count{imap::message_count_kind::exists, n}});
         send(c, imap::response{imap::message_count{imap::message_count_kind::recent, 0}});
@@ -627,7 +618,7 @@ private:
             if (v.uid && !has_uid) add(imap::fetch_item_kind::uid).number = uid; // RFC 3501 §6.4.8
             for (const auto& a : atts) {
                 switch (a.kind) {
-                case K::flags: add(imap::fetch_item_kind::flags).flags = parse_flags(m.flags); break;
+                case K::flags: add(imap::fetch_item_kind::flags).flags = m.flags.list(); break;
                 case K::uid: add(imap::fetch_item_kind::uid).number = uid; break;
                 case K::internaldate: add(imap::fetch_item_kind::internaldate).date = m.internal_date; break;
                 case K::rfc822_size: add(imap::fetch_item_kind::rfc822_size).number = content.size(); break;

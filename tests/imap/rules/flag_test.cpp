@@ -301,3 +301,67 @@ TEST_CASE("mailbox attributes: writing and refusing", "[imap][flag][mailbox_attr
     check_error(mailwire::to_wire(mailbox_attr{mailbox_attr_kind::extension, "\\Sent"}), errc::unsafe_value, 0);
     CHECK(fmt::format("{:v}", *parse_all("(\\Sent)", attrs_rule())) == "attributes (\\Sent)");
 }
+
+// ---- builders ------------------------------------------------------------------------------
+
+TEST_CASE("flag_list_builder: flags added one by one write back and parse back", "[imap][flag][builder]") {
+    using mailwire::imap::flag_list_builder;
+    using mailwire::imap::flag_rule;
+    flag_list_builder b; // flag-fetch: FETCH FLAGS
+    CHECK(mailwire::to_wire(b.list()).value() == "()");
+    REQUIRE(b.add("\\Seen"));
+    REQUIRE(b.add(flag::named("$Forwarded")));
+    REQUIRE(b.add("\\Recent")); // flag-fetch allows it
+    REQUIRE(b.add(flag::of(flag_kind::deleted)));
+    const auto wire = mailwire::to_wire(b.list());
+    REQUIRE(wire);
+    CHECK(*wire == "(\\Seen $Forwarded \\Recent \\Deleted)");
+    auto back = parse_all(*wire, fetch_list_rule());
+    REQUIRE(back);
+    CHECK(*back == b.list());
+    CHECK(b.list().size() == 4);
+    CHECK(kinds(b.list()) == std::vector<flag_kind>{flag_kind::seen, flag::named("$Forwarded").kind, flag_kind::recent, flag_kind::deleted});
+
+    // Refusals carry the parser's error, offset within the argument; the list is unchanged.
+    check_error(b.add(""), errc::invalid_syntax, 0);
+    check_error(b.add("\\Seen \\Draft"), errc::invalid_syntax, 5); // two flags
+    check_error(b.add("a)"), errc::invalid_syntax, 1);
+    check_error(b.add("x\r\n* BYE"), errc::invalid_syntax, 1);
+    check_error(b.add("\\"), errc::invalid_syntax, 1);
+    check_error(b.add("\\*"), errc::strict_violation, 0); // \* belongs in PERMANENTFLAGS only
+    CHECK(*mailwire::to_wire(b.list()) == *wire);
+
+    flag_list_builder perm(flag_rule::flag_perm); // PERMANENTFLAGS
+    REQUIRE(perm.add("\\Seen"));
+    REQUIRE(perm.add("\\*"));
+    CHECK(mailwire::to_wire(perm.list()).value() == "(\\Seen \\*)");
+    flag_list_builder plain(flag_rule::flag); // FLAGS
+    check_error(plain.add("\\*"), errc::strict_violation, 0);
+    REQUIRE(plain.add("\\Answered"));
+    plain.clear();
+    CHECK(plain.empty());
+    CHECK(mailwire::to_wire(plain.list()).value() == "()");
+}
+
+TEST_CASE("mailbox_attr_list_builder: one selectability flag at most, written as parsed", "[imap][flag][mailbox_attr][builder]") {
+    mailwire::imap::mailbox_attr_list_builder b;
+    REQUIRE(b.add("\\HasNoChildren"));
+    REQUIRE(b.add("\\Noselect"));
+    REQUIRE(b.add(mailbox_attr::of(mailbox_attr_kind::sent)));
+    const auto wire = mailwire::to_wire(b.list());
+    REQUIRE(wire);
+    CHECK(*wire == "(\\HasNoChildren \\Noselect \\Sent)");
+    auto back = parse_all(*wire, attrs_rule());
+    REQUIRE(back);
+    CHECK(*back == b.list());
+
+    check_error(b.add("\\Marked"), errc::invalid_syntax, 0); // a second mbx-list-sflag
+    check_error(b.add("NoSlash"), errc::invalid_syntax, 0);
+    check_error(b.add("\\a b"), errc::invalid_syntax, 2);
+    check_error(b.add(""), errc::invalid_syntax, 0);
+    CHECK(*mailwire::to_wire(b.list()) == *wire);
+
+    b.clear();
+    REQUIRE(b.add("\\Marked")); // the selectability slot is free again
+    CHECK(mailwire::to_wire(b.list()).value() == "(\\Marked)");
+}

@@ -18,6 +18,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -586,6 +587,75 @@ constexpr result<void> check_writable(const mailbox_attr_list& l) noexcept {
     }
     return {};
 }
+
+// ---- building lists to write ------------------------------------------------------------
+//
+// flag_list and mailbox_attr_list are views of text. A server that writes FLAGS,
+// PERMANENTFLAGS, FETCH FLAGS or LIST attributes builds them here, one element at a time:
+// add() checks the element with the rule the parser uses and refuses (leaving the list as
+// it was) what would not parse back. list() views the builder's own text: valid while the
+// builder lives and is not changed. These allocate; they build responses, not parse them.
+
+/// A flag list (flag-list, or its flag-fetch / flag-perm forms) built flag by flag.
+class flag_list_builder {
+public:
+    explicit flag_list_builder(flag_rule rule = flag_rule::flag_fetch) : rule_(rule) {}
+
+    /// Adds one flag as it is written: \Seen, $Forwarded, \* (flag-perm only). Anything
+    /// else, more than one flag included, is refused with the parser's error (offset within
+    /// `name`).
+    result<void> add(std::string_view name) {
+        scanner s(name);
+        if (auto f = detail::flag_element(s, rule_, parse_options{}); !f) return f.error();
+        if (!s.at_end()) return s.error(errc::invalid_syntax, "one flag");
+        if (!text_.empty()) text_ += ' ';
+        text_ += name;
+        return {};
+    }
+    result<void> add(const flag& f) { return add(f.name()); }
+
+    imap::flag_list list() const noexcept { return detail::flag_list_access::make(text_, rule_, parse_mode::strict); }
+    bool empty() const noexcept { return text_.empty(); }
+    void clear() noexcept { text_.clear(); }
+
+private:
+    std::string text_; // the flags between the parentheses
+    flag_rule rule_;
+};
+
+/// LIST attributes (mbx-list-flags) built attribute by attribute, with at most one
+/// selectability flag (\Noselect, \Marked, \Unmarked, \NonExistent) as the grammar allows.
+class mailbox_attr_list_builder {
+public:
+    /// Adds one attribute as it is written: \HasNoChildren, \Sent, ... Refused with the
+    /// parser's error (offset within `name`) when it is not one attribute, or when it is a
+    /// second selectability flag.
+    result<void> add(std::string_view name) {
+        scanner s(name);
+        auto a = rules::mailbox_attribute(s);
+        if (!a) return a.error();
+        if (!s.at_end()) return s.error(errc::invalid_syntax, "one mailbox attribute");
+        if (is_selectability(a->kind)) {
+            if (has_sflag_) return parse_error{errc::invalid_syntax, 0, "mbx-list-oflag (one mbx-list-sflag only)"};
+            has_sflag_ = true;
+        }
+        if (!text_.empty()) text_ += ' ';
+        text_ += name;
+        return {};
+    }
+    result<void> add(const mailbox_attr& a) { return add(a.name()); }
+
+    imap::mailbox_attr_list list() const noexcept { return detail::mailbox_attr_list_access::make(text_); }
+    bool empty() const noexcept { return text_.empty(); }
+    void clear() noexcept {
+        text_.clear();
+        has_sflag_ = false;
+    }
+
+private:
+    std::string text_;
+    bool has_sflag_ = false;
+};
 
 } // namespace mailwire::imap
 
