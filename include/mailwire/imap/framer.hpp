@@ -823,8 +823,7 @@ inline std::size_t copy_find_nul_sse2(char* dst, const char* src, std::size_t n)
         const __m128i least = _mm_min_epu8(_mm_min_epu8(a, b), _mm_min_epu8(c, d));
         if (_mm_movemask_epi8(_mm_cmpeq_epi8(least, zero)) != 0) return copy_rest_at_nul(dst, src, n, i, 64);
     }
-    const std::size_t tail = copy_find_nul_portable(dst + i, src + i, n - i);
-    return i + tail;
+    return i + copy_find_nul_portable(dst + i, src + i, n - i);
 }
 #endif
 
@@ -846,8 +845,7 @@ __attribute__((target("avx2"))) inline std::size_t copy_find_nul_avx2(char* dst,
         const __m256i least = _mm256_min_epu8(_mm256_min_epu8(a, b), _mm256_min_epu8(c, d));
         if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(least, zero)) != 0) return copy_rest_at_nul(dst, src, n, i, 128);
     }
-    const std::size_t tail = copy_find_nul_portable(dst + i, src + i, n - i);
-    return i + tail;
+    return i + copy_find_nul_portable(dst + i, src + i, n - i);
 }
 
 inline bool cpu_has_avx2() noexcept {

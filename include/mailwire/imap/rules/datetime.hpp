@@ -285,7 +285,6 @@ constexpr result<imap::date_time> date_time_fields(scanner& s, const parse_optio
     return r;
 }
 
-
 } // namespace rules
 
 /// Refuses values that are not a date: month outside 1-12, year above 9999, day beyond
