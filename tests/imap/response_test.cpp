@@ -790,8 +790,11 @@ TEST_CASE("quirk: blank line between responses (python/cpython#88574)") {
     auto r = parse_ok("\r\n", st, lenient);
     CHECK(response_kind_name(r) == "blank_line");
     CHECK_FALSE(check_writable(r).has_value());
-    auto s = parse_ok("\r\n* 1 EXISTS\r\n", st, lenient);
-    CHECK(s.get<message_count>()->number == 1);
+    CHECK(response_kind_name(parse_ok("\n", st, lenient)) == "blank_line");
+    // Each blank line is a message of its own, as the framer frames it: bytes after one
+    // are never read into it (the framer hands them over as the next message).
+    check_error("\r\n* 1 EXISTS\r\n", errc::invalid_syntax, 2, lenient);
+    check_error("\r\n\r\n", errc::invalid_syntax, 2, lenient);
     check_error("\r\n* 1 EXISTS\r\n", errc::strict_violation, 0);
 }
 
@@ -1060,4 +1063,133 @@ TEST_CASE("{:v} dumps and response_kind_name") {
     CHECK(v.find("\\r\\n") != std::string::npos);
     CHECK(v.find('\n') == std::string::npos);
     CHECK(fmt::format("{:v}", parse_ok("* OK [ALERT] hi\r\n", st)) == "ok \"* OK [ALERT] hi\"");
+}
+
+using namespace std::string_view_literals;
+
+namespace {
+// The first framing event over `bytes` from a server: its status and size.
+frame_event frame_first(std::string_view bytes, const parse_options& o = parse_options{}) {
+    framer f(framer_config{direction::server_to_client}, o);
+    return f.next(bytes);
+}
+} // namespace
+
+TEST_CASE("no literal in a response code: BADCHARSET takes atom or quoted charsets only, parsed or written") {
+    response_storage st;
+    const parse_options lenient = parse_options::make_lenient();
+    SECTION("parsed: refused in both modes, where the framer ends the status line") {
+        const std::string msg = "* NO [BADCHARSET ({3}\r\nabc)] x\r\n";
+        const auto ev = frame_first(msg);
+        REQUIRE(ev.status == frame_status::message);
+        CHECK(ev.size == 23); // "* NO [BADCHARSET ({3}" CRLF: free text, no literal
+        for (const auto* o : {&strict, &lenient}) {
+            auto r = parse_response(msg, st, *o);
+            REQUIRE_FALSE(r.has_value());
+            CHECK(r.error().code == errc::invalid_syntax);
+        }
+        // The typed rule refuses the literal; the generic alternative's text ends at the CR.
+        check_error("* NO [BADCHARSET ({3}\r\n", errc::invalid_syntax, 21, lenient);
+        check_error("+ [BADCHARSET (~{1}\r\nx)] go\r\n", errc::invalid_syntax, 19);
+        // An atom holding "[" would not read back from the typed charset list: the code is
+        // kept by the generic alternative, as text, and written back as it came.
+        const std::string_view odd = "a NO [BADCHARSET (a[b)] x\r\n";
+        auto r = parse_response(odd, st);
+        REQUIRE(r.has_value());
+        CHECK(r->get<status_response>()->text.code.kind == code_kind::other);
+        CHECK(r->get<status_response>()->text.code.text == "(a[b)");
+        CHECK(*to_wire(*r) == odd);
+    }
+    SECTION("atoms and quoted strings still parse and write back") {
+        for (std::string_view msg : {"a NO [BADCHARSET (UTF-8 \"KOI8-R\" US-ASCII)] no\r\n"sv, "+ [BADCHARSET (\"a b\")] go\r\n"sv}) {
+            auto r = parse_response(msg, st);
+            REQUIRE(r.has_value());
+            CHECK(*to_wire(*r) == msg);
+            CHECK(frame_first(msg).size == msg.size());
+        }
+    }
+    SECTION("written: a charset that needs a literal is refused, tagged and in a continuation request") {
+        const auto inject = string_value::from_content("x\r\nA001 OK LOGIN completed");
+        REQUIRE(inject.has_value());
+        REQUIRE(inject->form == string_form::literal);
+        const std::string list_text = fmt::format("{}", *inject);
+        auto list = value_list::parse(list_text);
+        REQUIRE(list.has_value()); // a generic list may hold a literal; a code may not
+        resp_text text;
+        text.has_code = true;
+        text.code.kind = code_kind::badcharset;
+        text.code.has_charsets = true;
+        text.code.charsets = *list;
+        text.text = "charset not supported";
+        CHECK(check_writable(text).error().code == errc::unsafe_value);
+        CHECK(to_wire(response{status_response{true, tag{"A002"}, status_kind::no, text}}).error().code == errc::unsafe_value);
+        CHECK(to_wire(response{continue_req{text}}).error().code == errc::unsafe_value);
+        auto quoted = value_list::parse("\"x y\" UTF-8");
+        REQUIRE(quoted.has_value());
+        text.code.charsets = *quoted;
+        CHECK(*to_wire(response{status_response{true, tag{"A002"}, status_kind::no, text}}) ==
+              "A002 NO [BADCHARSET (\"x y\" UTF-8)] charset not supported\r\n");
+    }
+}
+
+TEST_CASE("parser and framer agree: a server never sends a non-synchronizing literal") {
+    response_storage st;
+    const parse_options lenient = parse_options::make_lenient();
+    for (std::string_view msg : {"* XFOO {1+}\r\nx\r\n"sv, "* 1 FETCH (BODY[] {1+}\r\nx)\r\n"sv, "* 1 FETCH (BINARY[] ~{1+}\r\nx)\r\n"sv}) {
+        INFO(std::string(msg));
+        const auto ev = frame_first(msg);
+        REQUIRE(ev.status == frame_status::error);
+        CHECK(ev.error.code == errc::invalid_syntax);
+        for (const auto* o : {&strict, &lenient}) {
+            auto r = parse_response(msg, st, *o);
+            REQUIRE_FALSE(r.has_value());
+            CHECK(r.error().code == errc::invalid_syntax);
+            CHECK(r.error().offset == ev.error.offset); // at the "+", as the framer says
+        }
+    }
+    SECTION("a string value marked non-synchronizing is written synchronizing in a response") {
+        auto s = string_value::from_content("a\r\nb", string_context{.literal_plus = true});
+        REQUIRE(s.has_value());
+        REQUIRE(s->non_sync);
+        msg_att item;
+        item.kind = fetch_item_kind::body_section;
+        item.string = *s;
+        fetch_data f{1, list_view<msg_att>(std::span<const msg_att>(&item, 1))};
+        const auto w = to_wire(response{f});
+        REQUIRE(w.has_value());
+        CHECK(*w == "* 1 FETCH (BODY[] {4}\r\na\r\nb)\r\n");
+        CHECK(frame_first(*w).size == w->size());
+        auto again = parse_response(*w, st);
+        REQUIRE(again.has_value());
+        CHECK(again->get<fetch_data>()->items[0].string == *s); // equal by content
+    }
+}
+
+TEST_CASE("parser and framer agree on lenient status lines and generic tokens") {
+    response_storage st;
+    const parse_options lenient = parse_options::make_lenient();
+    SECTION("a response code with no status is free text: no literal after it") {
+        const std::string_view msg = "* [FETH (BODY[] {3}\r\n";
+        auto r = parse_response(msg, st, lenient);
+        REQUIRE(r.has_value());
+        const auto ev = frame_first(msg, lenient);
+        REQUIRE(ev.status == frame_status::message);
+        CHECK(ev.size == msg.size());
+        check_error(msg, errc::strict_violation, 2);
+    }
+    SECTION("a doubled SP before the status keyword") {
+        const std::string_view msg = "*  OK x {3}\r\n";
+        REQUIRE(parse_response(msg, st, lenient).has_value());
+        const auto ev = frame_first(msg, lenient);
+        REQUIRE(ev.status == frame_status::message);
+        CHECK(ev.size == msg.size());
+    }
+    SECTION("a generic token never ends in what a framer reads as a literal announcement") {
+        // "{" is an atom-special: "a{5}" CRLF announces a literal to every framer.
+        check_error("* XFOO a{5}\r\n", errc::invalid_syntax, 8);
+        check_error("* XFOO \x88{5}\r\n"s, errc::invalid_syntax, 8, lenient);
+        const std::string framed = "* XFOO a{5}\r\n12345\r\n";
+        CHECK(frame_first(framed).size == framed.size());
+        CHECK_FALSE(parse_response(framed, st, lenient).has_value());
+    }
 }

@@ -43,6 +43,12 @@ struct parse_options {
     /// a NUL in a literal would otherwise be taken.
     bool known_nul_free = false;
 
+    /// IMAP: "{n+}" / "~{n+}" (non-synchronizing literals, RFC 7888) are read. A server
+    /// never sends one (RFC 7888 §3, RFC 9051 §4.3) and imap::framer refuses them from a
+    /// server, so imap::parse_response() always reads with this false: a "+" there is
+    /// invalid_syntax at the "+", as the framer says. Commands keep it true.
+    bool non_sync_literals = true;
+
     constexpr bool strict() const noexcept { return mode == parse_mode::strict; }
     constexpr bool lenient() const noexcept { return mode == parse_mode::lenient; }
 

@@ -469,6 +469,15 @@ private:
             return;
         case cls::keyword_untagged:
         case cls::keyword_tagged:
+            // What lenient parsing reads as a status line must be free text here too, or a
+            // trailing "{n}" would be taken as a literal the parser never reads: a doubled
+            // SP before the keyword, and a response code with no status at all ("* [CODE]").
+            // Neither can begin response data, so strict framing loses nothing.
+            if (keyword_len_ == 0 && c == ' ') return;
+            if (keyword_len_ == 0 && c == '[') {
+                settle(message_kind::status);
+                return;
+            }
             if (c == ' ' || c == '\r' || c == '\n') {
                 settle(status_keyword(cls_ == cls::keyword_tagged) ? message_kind::status : message_kind::data);
             } else if (chars::alpha(c) && keyword_len_ < sizeof keyword_) {

@@ -1109,14 +1109,20 @@ inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
 /// hold UTF-8 in strict mode). Never throws; the only allocation is `storage` growing
 /// (std::vector; out of memory ends the program, as with -fno-exceptions).
 inline result<response> parse_response(std::string_view message, response_storage& storage,
-                                       const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+                                       const parse_options& given = {}, session_syntax syn = {}) noexcept {
     namespace d = detail::resp;
+    // A server never sends "{n+}" (RFC 7888 §3): read as the server-to-client framer does.
+    parse_options opts = given;
+    opts.non_sync_literals = false;
     storage.clear();
     scanner s(message);
     if (s.peek_is('\r') || s.peek_is('\n')) {
         if (opts.strict()) return s.error(errc::strict_violation, "response (a blank line is a server quirk)");
-        while (s.consume("\r\n") || s.consume('\n')) {}
-        if (s.at_end()) return response{blank_line{}};
+        // One line end is the whole message: the framer frames each blank line alone, and
+        // what follows a blank line is the next message, never part of this one.
+        if (!s.consume("\r\n") && !s.consume('\n')) return s.error(errc::invalid_syntax, "LF");
+        if (!s.at_end()) return s.error(errc::invalid_syntax, "end of message (a blank line is a message of its own)");
+        return response{blank_line{}};
     }
     d::parse_ctx c{opts, syn, storage};
     result<response> r = parse_error{};
@@ -1163,7 +1169,7 @@ namespace detail::resp {
 
 template <class OutIt>
 OutIt write_mailbox(OutIt out, const imap::mailbox& m) {
-    return write_string_value(out, m.name);
+    return write_response_string(out, m.name);
 }
 
 template <class OutIt>
@@ -1244,12 +1250,12 @@ struct response_writer {
             bool first = true;
             if (r.has_tag) {
                 out = write_chars(out, "TAG ");
-                out = write_string_value(out, r.tag);
+                out = write_response_string(out, r.tag);
                 first = false;
             }
             if (r.has_mailbox) {
                 out = write_chars(out, first ? "MAILBOX " : " MAILBOX ");
-                out = write_string_value(out, r.mailbox);
+                out = write_response_string(out, r.mailbox);
                 first = false;
             }
             if (r.uidvalidity) out = fmt::format_to(out, "{}UIDVALIDITY {}", first ? "" : " ", r.uidvalidity);

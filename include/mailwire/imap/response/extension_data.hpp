@@ -910,9 +910,9 @@ result<void> append_acl_entries(Out& out, std::span<const acl_entry> entries) {
     for (const auto& e : entries) {
         if (!first) *it++ = ' ';
         first = false;
-        it = detail::write_string_value(it, e.identifier);
+        it = detail::write_response_string(it, e.identifier);
         *it++ = ' ';
-        it = detail::write_string_value(it, e.rights.text);
+        it = detail::write_response_string(it, e.rights.text);
     }
     return {};
 }
@@ -933,9 +933,9 @@ result<void> append_entry_values(Out& out, std::span<const metadata_entry> entri
     for (const auto& e : entries) {
         if (!first) *it++ = ' ';
         first = false;
-        it = detail::write_string_value(it, e.entry);
+        it = detail::write_response_string(it, e.entry);
         *it++ = ' ';
-        it = detail::write_string_value(it, e.value);
+        it = detail::write_response_string(it, e.value);
     }
     *it++ = ')';
     return {};

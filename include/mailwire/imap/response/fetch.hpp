@@ -482,10 +482,10 @@ OutIt write_msg_att(OutIt out, const msg_att& a) {
         out = fmt::format_to(out, "{}", a.section);
         if (a.has_origin) out = fmt::format_to(out, "<{}>", a.origin);
         *out++ = ' ';
-        return write_string_value(out, a.string);
+        return write_response_string(out, a.string);
     case K::binary:
         out = fmt::format_to(out, "{} ", a.binary_section);
-        return write_string_value(out, a.string);
+        return write_response_string(out, a.string);
     case K::binary_size: return fmt::format_to(out, "{} {}", a.binary_section, a.number);
     default: break;
     }
@@ -510,7 +510,7 @@ OutIt write_msg_att(OutIt out, const msg_att& a) {
         *out++ = ')';
         return out;
     case K::rfc822: case K::rfc822_header: case K::rfc822_text: case K::preview:
-        return write_string_value(out, a.string);
+        return write_response_string(out, a.string);
     case K::x_gm_labels:
         if (a.data.is_nil()) return write_chars(out, "NIL");
         return write_value(out, a.data);

@@ -157,7 +157,7 @@ struct resp_text_code {
     flag_list flags;
     /// capability: the capabilities.
     capability_list caps;
-    /// badcharset: the charsets (astrings), when the list is present.
+    /// badcharset: the charsets (each an atom or a quoted string), when the list is present.
     value_list charsets;
     bool has_charsets = false;
     /// mailboxid: the objectid; referral, badurl, webalert, other: the text after SP
@@ -337,6 +337,27 @@ constexpr result<imap::resp_text_code> resp_text_code(scanner& s, const parse_op
 
 namespace detail::resp {
 
+/// charset = atom / quoted                                      (RFC 9051 §9)
+/// Never a literal: resp-text is free text to every framer (a status line or continuation
+/// request ends at its first CRLF), so `[BADCHARSET ({3}` CRLF would end the message there
+/// and the literal's bytes would be read as the next response. RFC 3501's SEARCH CHARSET
+/// astring (rules::charset) is a command's superset and has no place here.
+constexpr result<void> code_charset(scanner& s, const parse_options& opts) noexcept {
+    if (s.peek_is('"')) {
+        if (auto q = rules::quoted(s, opts); !q) return q.error();
+        return {};
+    }
+    if (s.peek_is('{') || s.peek_is('~')) return s.error(errc::invalid_syntax, "charset: atom or quoted (no literal in a response code)");
+    const std::size_t start = s.pos();
+    if (auto a = rules::atom(s); !a) return s.error(errc::invalid_syntax, "charset: atom or quoted");
+    // "[" is an ATOM-CHAR, but the charsets are kept as a generic value list, where "["
+    // opens a section group: such an atom would not read back as itself. No charset name
+    // has one (IANA's registry), so it is refused rather than misread.
+    if (const auto at = s.since(start).find('['); at != std::string_view::npos)
+        return s.error_at(start + at, errc::invalid_syntax, "charset: atom without \"[\"");
+    return {};
+}
+
 constexpr result<imap::resp_text_code> typed_code_args(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept {
     const auto args = args_of(c.kind);
     if (args == code_args::none) {
@@ -390,7 +411,7 @@ constexpr result<imap::resp_text_code> typed_code_args_after_sp(scanner& s, imap
         std::size_t count = 0;
         for (;;) {
             if (++count > opts.max_list) return s.error(errc::limit_exceeded, "charsets within max_list");
-            if (auto a = astring(s, opts); !a) return a.error();
+            if (auto a = code_charset(s, opts); !a) return a.error();
             if (!s.consume(' ')) break;
         }
         c.charsets = value_list::make(s.since(start), opts.mode);
@@ -583,8 +604,14 @@ constexpr result<void> check_writable(const resp_text_code& c) noexcept {
     case code_args::charsets: {
         if (!c.has_charsets) return {};
         if (c.charsets.empty()) return unsafe("resp-text-code: at least one charset");
-        for (auto v : c.charsets)
-            if (v.kind == value_kind::list || v.kind == value_kind::nil) return unsafe("resp-text-code: charset astring");
+        // charset = atom / quoted: a literal would end the status line at its CRLF (the
+        // rest would be read as further responses), an atom with "]" would end the code.
+        for (auto v : c.charsets) {
+            const bool atom = (v.kind == value_kind::atom || v.kind == value_kind::number) &&
+                              !v.str.text.empty() && chars::atom_char.all_of(v.str.text);
+            const bool quoted = v.kind == value_kind::string && v.str.form == string_form::quoted;
+            if (!atom && !quoted) return unsafe("resp-text-code: charset atom or quoted (never a literal)");
+        }
         return check_writable(c.charsets);
     }
     case code_args::appenduid: case code_args::copyuid:

@@ -49,10 +49,12 @@ constexpr std::string_view to_string(value_kind k) noexcept {
 struct value;
 
 namespace detail::resp {
-/// Bytes of a generic bare token: anything but SP, CTL, "(", ")", DQUOTE, 8-bit; "[" opens
-/// a group that runs to its "]" and may hold SP and parentheses (section specifiers).
+/// Bytes of a generic bare token: anything but SP, CTL, "(", ")", DQUOTE, "{", 8-bit; "["
+/// opens a group that runs to its "]" and may hold SP and parentheses (section specifiers).
+/// No "{" (an atom-special): a token ending in "{5}" before CRLF would be one thing to this
+/// parser and a literal announcement to every framer (RFC 7888 §3).
 inline constexpr chars::char_set generic_token_char =
-    chars::char7 - chars::ctl - chars::char_set(" ()\"");
+    chars::char7 - chars::ctl - chars::char_set(" ()\"{");
 
 struct value_scan {
     std::size_t len = 0;      ///< bytes of the value
@@ -361,7 +363,7 @@ OutIt write_value(OutIt out, const value& v) {
         out = write_value_list(out, v.items);
         *out++ = ')';
         return out;
-    case value_kind::string: return write_string_value(out, v.str);
+    case value_kind::string: return write_response_string(out, v.str);
     default:
         for (char c : v.str.text) *out++ = c;
         return out;

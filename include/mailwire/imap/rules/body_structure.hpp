@@ -987,9 +987,9 @@ OutIt write_params(OutIt out, const body_storage& st, const param_range& r) {
     for (std::uint32_t k = 0; k < r.count; ++k) {
         const auto& p = st.params[r.first + k];
         if (k > 0) *out++ = ' ';
-        out = write_string_value(out, p.attribute);
+        out = write_response_string(out, p.attribute);
         *out++ = ' ';
-        out = write_string_value(out, p.value);
+        out = write_response_string(out, p.value);
     }
     *out++ = ')';
     return out;
@@ -998,7 +998,7 @@ OutIt write_params(OutIt out, const body_storage& st, const param_range& r) {
 template <class OutIt>
 OutIt write_extension(OutIt out, body_extension e) {
     switch (e.kind()) {
-    case extension_kind::string: return write_string_value(out, e.string());
+    case extension_kind::string: return write_response_string(out, e.string());
     case extension_kind::number: return fmt::format_to(out, "{}", e.number());
     case extension_kind::list: break;
     }
@@ -1022,10 +1022,10 @@ OutIt write_ext_tail(OutIt out, body_part b) {
     *out++ = ' ';
     switch (n.dsp) {
     case disposition_form::nil: out = fmt::format_to(out, "NIL"); break;
-    case disposition_form::bare_string: out = write_string_value(out, n.dsp_type); break;
+    case disposition_form::bare_string: out = write_response_string(out, n.dsp_type); break;
     case disposition_form::list:
         *out++ = '(';
-        out = write_string_value(out, n.dsp_type);
+        out = write_response_string(out, n.dsp_type);
         *out++ = ' ';
         out = write_params(out, st, n.dsp_params);
         *out++ = ')';
@@ -1034,20 +1034,20 @@ OutIt write_ext_tail(OutIt out, body_part b) {
     if (n.ext_fields < 3) return out;
     *out++ = ' ';
     if (n.lang == language_form::nstring) {
-        out = write_string_value(out, n.language);
+        out = write_response_string(out, n.language);
     } else {
         *out++ = '(';
         bool first = true;
         for (const auto& l : b.languages()) {
             if (!first) *out++ = ' ';
             first = false;
-            out = write_string_value(out, l);
+            out = write_response_string(out, l);
         }
         *out++ = ')';
     }
     if (n.ext_fields < 4) return out;
     *out++ = ' ';
-    out = write_string_value(out, n.location);
+    out = write_response_string(out, n.location);
     for (auto e = b.first_extension(); e.valid(); e = e.next()) {
         *out++ = ' ';
         out = write_extension(out, e);
@@ -1063,23 +1063,23 @@ OutIt write_body(OutIt out, body_part b) {
     if (n.kind == body_kind::multipart) {
         for (auto c = b.first_child(); c.valid(); c = c.next_sibling()) out = write_body(out, c);
         if (n.child_count > 0) *out++ = ' ';
-        out = write_string_value(out, n.subtype);
+        out = write_response_string(out, n.subtype);
         if (n.ext_fields >= 1) {
             *out++ = ' ';
             out = write_params(out, st, n.params);
         }
     } else {
-        out = write_string_value(out, n.type);
+        out = write_response_string(out, n.type);
         *out++ = ' ';
-        out = write_string_value(out, n.subtype);
+        out = write_response_string(out, n.subtype);
         *out++ = ' ';
         out = write_params(out, st, n.params);
         *out++ = ' ';
-        out = write_string_value(out, n.id);
+        out = write_response_string(out, n.id);
         *out++ = ' ';
-        out = write_string_value(out, n.description);
+        out = write_response_string(out, n.description);
         *out++ = ' ';
-        out = write_string_value(out, n.encoding);
+        out = write_response_string(out, n.encoding);
         out = fmt::format_to(out, " {}", n.octets);
         if (n.kind == body_kind::message && !n.bare_message) {
             *out++ = ' ';
@@ -1090,7 +1090,7 @@ OutIt write_body(OutIt out, body_part b) {
         if (b.has_lines()) out = fmt::format_to(out, " {}", n.lines);
         if (n.ext_fields >= 1) {
             *out++ = ' ';
-            out = write_string_value(out, n.md5);
+            out = write_response_string(out, n.md5);
         }
     }
     out = write_ext_tail(out, b);
@@ -1276,8 +1276,8 @@ struct fmt::formatter<mailwire::imap::body_param> : mailwire::formatter_base {
             return mailwire::imap::detail::display_nstring(out, v.value);
         }
         if (!check_writable(v)) mailwire::refuse_unsafe_write("body parameter that cannot be written");
-        out = mailwire::imap::detail::write_string_value(out, v.attribute);
+        out = mailwire::imap::detail::write_response_string(out, v.attribute);
         *out++ = ' ';
-        return mailwire::imap::detail::write_string_value(out, v.value);
+        return mailwire::imap::detail::write_response_string(out, v.value);
     }
 };

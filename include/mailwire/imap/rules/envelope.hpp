@@ -481,13 +481,13 @@ namespace detail {
 template <class OutIt>
 OutIt write_address(OutIt out, const address& a) {
     *out++ = '(';
-    out = write_string_value(out, a.name);
+    out = write_response_string(out, a.name);
     *out++ = ' ';
-    out = write_string_value(out, a.adl);
+    out = write_response_string(out, a.adl);
     *out++ = ' ';
-    out = write_string_value(out, a.mailbox);
+    out = write_response_string(out, a.mailbox);
     *out++ = ' ';
-    out = write_string_value(out, a.host);
+    out = write_response_string(out, a.host);
     *out++ = ')';
     return out;
 }
@@ -504,17 +504,17 @@ OutIt write_address_list(OutIt out, const address_list& l) {
 template <class OutIt>
 OutIt write_envelope(OutIt out, const envelope& e) {
     *out++ = '(';
-    out = write_string_value(out, e.date);
+    out = write_response_string(out, e.date);
     *out++ = ' ';
-    out = write_string_value(out, e.subject);
+    out = write_response_string(out, e.subject);
     for (const address_list* l : {&e.from, &e.sender, &e.reply_to, &e.to, &e.cc, &e.bcc}) {
         *out++ = ' ';
         out = write_address_list(out, *l);
     }
     *out++ = ' ';
-    out = write_string_value(out, e.in_reply_to);
+    out = write_response_string(out, e.in_reply_to);
     *out++ = ' ';
-    out = write_string_value(out, e.message_id);
+    out = write_response_string(out, e.message_id);
     *out++ = ')';
     return out;
 }

@@ -431,6 +431,15 @@ OutIt write_string_value(OutIt out, const string_value& v) {
     }
     return out;
 }
+/// A string in a response: a literal is written synchronizing whatever `non_sync` says,
+/// since a server never sends "{n+}" (RFC 7888 §3) and a client's framer refuses it.
+/// Equal to the value by content, as string_value compares.
+template <class OutIt>
+OutIt write_response_string(OutIt out, const string_value& v) {
+    if (v.form == string_form::literal || v.form == string_form::literal8)
+        return write_literal(out, v.text, false, v.form == string_form::literal8);
+    return write_string_value(out, v);
+}
 } // namespace detail
 
 namespace detail {
@@ -563,7 +572,12 @@ constexpr result<literal_header> literal_header(scanner& s, const parse_options&
     if (!n) return n.error();
     if (*n > opts.max_literal) return s.error_at(num, errc::limit_exceeded, "literal size within max_literal");
     h.size = *n;
-    if (s.consume('+')) h.non_sync = true;
+    if (s.peek_is('+')) {
+        // What the framer says of a server's "{n+}" (opts.non_sync_literals is false then).
+        if (!opts.non_sync_literals) return s.error(errc::invalid_syntax, "\"}\" (a server never sends a non-synchronizing literal)");
+        s.advance();
+        h.non_sync = true;
+    }
     if (!s.consume('}')) return s.error(errc::invalid_syntax, "\"}\"");
     return h;
 }
