@@ -14,7 +14,7 @@ static_assert(*mailwire::parse_number("0") == 0u);
 static_assert(*mailwire::parse_nz_number("4294967295") == 4294967295u);
 static_assert(!mailwire::parse_number("4294967296").has_value());
 
-TEST_CASE("number: 1*DIGIT, unsigned 32-bit (RFC 9051 section 9)", "[number]") {
+TEST_CASE("number: one or more DIGIT, unsigned 32-bit (RFC 9051 section 9)", "[number]") {
     CHECK(*mailwire::parse_number("0") == 0u);
     CHECK(*mailwire::parse_number("007") == 7u);
     CHECK(*mailwire::parse_number("4294967295") == UINT32_MAX);
@@ -42,7 +42,7 @@ TEST_CASE("number: 1*DIGIT, unsigned 32-bit (RFC 9051 section 9)", "[number]") {
     CHECK(trailing.error().offset == 2);
 }
 
-TEST_CASE("nz-number: digit-nz *DIGIT (RFC 9051 section 9)", "[number]") {
+TEST_CASE("nz-number: digit-nz then DIGITs (RFC 9051 section 9)", "[number]") {
     CHECK(*mailwire::parse_nz_number("1") == 1u);
     CHECK(*mailwire::parse_nz_number("4294967295") == UINT32_MAX);
 

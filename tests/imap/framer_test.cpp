@@ -344,7 +344,7 @@ TEST_CASE("framer: non-synchronizing literals {n+} (RFC 7888 section 3 example)"
                      M("command", 0, sync_in.size(), L(17, 11) + L(34, 7)) + END(sync_in.size()));
 }
 
-TEST_CASE("framer: {n-} is a lenient-only quirk; LITERAL- still writes {n+} (RFC 7888 section 5)", "[imap][framer]") {
+TEST_CASE("framer: {n-} is a lenient-only quirk, LITERAL- still writes {n+} (RFC 7888 section 5)", "[imap][framer]") {
     const std::string l1 = "a1 LOGIN {3-}\r\n", l2 = " {4-}\r\n";
     const std::string in = l1 + "bob" + l2 + "pass\r\n" + "a2 NOOP\r\n";
     const std::size_t second = l1.size() + 3 + l2.size(), size = second + 4 + 2;
@@ -908,7 +908,7 @@ TEST_CASE("framer: default limits are the documented safe ones", "[imap][framer]
     CHECK(ev.error == mailwire::parse_error{errc::limit_exceeded, 64 * 1024, "max_line"});
 }
 
-TEST_CASE("framer: a server's non-synchronizing literal is invalid_syntax; its data is skipped", "[imap][framer]") {
+TEST_CASE("framer: a server's non-synchronizing literal is invalid_syntax, its data is skipped", "[imap][framer]") {
     const std::string bad = "* 1 FETCH (BODY[] {3+}\r\nabc)\r\n", ok = "* 2 EXISTS\r\n";
     const std::string in = bad + ok;
     for (const auto& o : {strict(), lenient()}) {
@@ -984,7 +984,7 @@ TEST_CASE("framer: expect_line() frames AUTHENTICATE responses and DONE as singl
     CHECK(r.next(std::string_view("* OK\r\n")).kind == message_kind::status);
 }
 
-TEST_CASE("parse_authenticate_continuation: base64 or '*' then CRLF (RFC 9051 section 6.2.2)", "[imap][framer][auth]") {
+TEST_CASE("parse_authenticate_continuation: base64 or star then CRLF (RFC 9051 section 6.2.2)", "[imap][framer][auth]") {
     using mailwire::imap::authenticate_response;
     using mailwire::imap::parse_authenticate_continuation;
     // RFC 4959 section 3 / RFC 4616 PLAIN: "\0fred\0tiger".
@@ -1040,7 +1040,7 @@ TEST_CASE("parse_authenticate_continuation: base64 or '*' then CRLF (RFC 9051 se
     CHECK(mailwire::to_wire(authenticate_response{true, "QQ=="}).error().code == errc::unsafe_value);
 }
 
-TEST_CASE("parse_idle_done: \"DONE\" CRLF, any case (RFC 2177 section 3)", "[imap][framer][idle]") {
+TEST_CASE("parse_idle_done: DONE CRLF, any case (RFC 2177 section 3)", "[imap][framer][idle]") {
     using mailwire::imap::parse_idle_done;
     for (const char* line : {"DONE\r\n", "done\r\n", "DoNe\r\n"}) {
         INFO(line);

@@ -778,7 +778,7 @@ TEST_CASE("quirk: doubled SP (DavMail over Exchange, python/cpython#117152, jazz
     check_quirk("* 1 FETCH (UID 1  FLAGS ())\r\n", 17, st);
 }
 
-TEST_CASE("quirk: SP before \")\" in FETCH (imap.qq.com, jakartaee/mail-api#209)") {
+TEST_CASE("quirk: SP before close paren in FETCH (imap.qq.com, jakartaee/mail-api#209)") {
     response_storage st;
     auto r = check_quirk("* 11487 FETCH (UID 19436 )\r\n", 24, st);
     CHECK(r.get<fetch_data>()->items[0].number == 19436);
@@ -798,14 +798,14 @@ TEST_CASE("quirk: blank line between responses (python/cpython#88574)") {
     check_error("\r\n* 1 EXISTS\r\n", errc::strict_violation, 0);
 }
 
-TEST_CASE("quirk: [CODE] with no text (shortmail, mscdex/node-imap#197)") {
+TEST_CASE("quirk: a response code with no text (shortmail, mscdex/node-imap#197)") {
     response_storage st;
     auto r = check_quirk("* OK [UIDNEXT 4126422]\r\n", 22, st);
     CHECK(r.get<status_response>()->text.code.number == 4126422);
     CHECK(fmt::format("{}", r) == "* OK [UIDNEXT 4126422] \r\n");
 }
 
-TEST_CASE("quirk: status or \"+\" with nothing after it (ppops.net, mscdex/node-imap#537)") {
+TEST_CASE("quirk: status or plus with nothing after it (ppops.net, mscdex/node-imap#537)") {
     response_storage st;
     auto r = check_quirk("A6 OK\r\n", 5, st);
     CHECK(r.get<status_response>()->text.text.empty());
@@ -848,14 +848,14 @@ TEST_CASE("quirk: -1 as a size and in MODSEQ (Exchange/Dovecot, modern-email/def
     CHECK(fmt::format("{:v}", r).find("-1") != std::string::npos);
 }
 
-TEST_CASE("quirk: () where NIL belongs in NAMESPACE (server not identified: no public report found; listed by the project brief)") {
+TEST_CASE("quirk: () where NIL belongs in NAMESPACE (server not identified: no public report found, listed by the project brief)") {
     response_storage st;
     auto r = parse_ok("* NAMESPACE ((\"\" \"/\")) () ()\r\n", st, lenient);
     CHECK(r.get<namespace_data>()->other_users.items.empty());
     check_error("* NAMESPACE ((\"\" \"/\")) () ()\r\n", errc::strict_violation, 23);
 }
 
-TEST_CASE("quirk: Gmail X-GM-LABELS with unquoted [Label] and NIL (jstedfast/MailKit#51)") {
+TEST_CASE("quirk: Gmail X-GM-LABELS with unquoted Label in brackets and NIL (jstedfast/MailKit#51)") {
     response_storage st;
     auto r = check_quirk("* 1 FETCH (X-GM-LABELS ([Mailbox] \\Inbox))\r\n", 24, st, lenient);
     CHECK(r.get<fetch_data>()->items[0].data.items.size() == 2);
@@ -867,13 +867,13 @@ TEST_CASE("quirk: Gmail X-GM-LABELS with unquoted [Label] and NIL (jstedfast/Mai
     check_canonical("* 1 FETCH (X-GM-LABELS ())\r\n");
 }
 
-TEST_CASE("quirk: \"*\" flag without backslash in PERMANENTFLAGS (mscdex/node-imap#19)") {
+TEST_CASE("quirk: star flag without backslash in PERMANENTFLAGS (mscdex/node-imap#19)") {
     response_storage st;
     auto r = check_quirk("* OK [PERMANENTFLAGS (\\Seen *)] Limited\r\n", 28, st, lenient);
     CHECK(r.get<status_response>()->text.code.flags.size() == 2);
 }
 
-TEST_CASE("quirk: bare LF line end (server not identified: no public report found; listed by the project brief)") {
+TEST_CASE("quirk: bare LF line end (server not identified: no public report found, listed by the project brief)") {
     response_storage st;
     auto r = check_quirk("* 2 EXISTS\n", 10, st);
     CHECK(r.get<message_count>()->number == 2);

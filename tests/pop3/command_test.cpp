@@ -288,7 +288,7 @@ TEST_CASE("every RFC vector round-trips byte for byte in both modes", "[pop3][co
     }
 }
 
-TEST_CASE("seed dialogue in lower case parses; canonical form is upper case", "[pop3][command]") {
+TEST_CASE("seed dialogue in lower case parses, canonical form is upper case", "[pop3][command]") {
     // From a student's transcript typed at a terminal.
     struct { std::string_view line, wire; p3::command want; } const dialogue[] = {
         {"user bob\r\n", "USER bob\r\n", p3::user{"bob"}},
@@ -457,7 +457,7 @@ TEST_CASE("AUTH: sasl-mech and base64 initial response", "[pop3][command][reject
     CHECK(as<p3::auth>(canonical(long_ir)).initial_response->size() == 240u);
 }
 
-TEST_CASE("LANG: a basic language range (RFC 4647 §2.1) or *", "[pop3][command][reject]") {
+TEST_CASE("LANG: a basic language range (RFC 4647 §2.1) or star", "[pop3][command][reject]") {
     // "LANG " is 5 octets.
     CHECK(as<p3::lang>(canonical("LANG zh-Hant-TW\r\n")).tag == std::optional<std::string_view>("zh-Hant-TW"));
     CHECK(as<p3::lang>(canonical("LANG de-1996\r\n")).tag == std::optional<std::string_view>("de-1996"));
@@ -654,7 +654,7 @@ TEST_CASE("quirk: AUTH line over 255 octets (mpop's one-line AUTH XOAUTH2, marla
 
 // ---- AUTH continuation lines --------------------------------------------------------------
 
-TEST_CASE("AUTH continuation: '*' cancels, empty is an empty response, else base64", "[pop3][command][auth]") {
+TEST_CASE("AUTH continuation: star cancels, empty is an empty response, else base64", "[pop3][command][auth]") {
     auto c = p3::parse_auth_continuation("*\r\n");
     REQUIRE(c);
     CHECK(c->cancel);

@@ -802,7 +802,7 @@ TEST_CASE("bare LF line ends (seen in the wild: servers writing Unix line ends)"
     quirk("+ dGVzdA==\n", expect::continuation, 10);
 }
 
-TEST_CASE("\".\" LF ends a multi-line reply (seen in the wild)", "[pop3][response][quirk]") {
+TEST_CASE("dot LF ends a multi-line reply (seen in the wild)", "[pop3][response][quirk]") {
     auto msg = quirk("+OK\r\nabc\r\n.\n", expect::message, 11);
     CHECK(lines_of(payload<message_body>(msg)).size() == 1);
     CHECK(fmt::format("{}", msg) == "+OK\r\nabc\r\n.\r\n");
@@ -823,7 +823,7 @@ TEST_CASE("text glued to +OK / -ERR without SP (seen in the wild)", "[pop3][resp
     CHECK(p->text == "nope");
 }
 
-TEST_CASE("text beginning with \"[\" that is no response code (servers without RESP-CODES, seen in the wild)",
+TEST_CASE("text beginning with an opening bracket that is no response code (servers without RESP-CODES, seen in the wild)",
           "[pop3][response][quirk]") {
     auto r = quirk("-ERR [mailbox locked\r\n", expect::status, 13);
     CHECK_FALSE(r.status.code);
@@ -850,7 +850,7 @@ TEST_CASE("two SPs before the greeting timestamp (Qpopper)", "[pop3][response][q
     quirk("+OK  <1.2@h>\r\n", expect::greeting, 4);
 }
 
-TEST_CASE("\"<\" in a greeting that is no APOP timestamp (seen in the wild)", "[pop3][response][quirk]") {
+TEST_CASE("less-than in a greeting that is no APOP timestamp (seen in the wild)", "[pop3][response][quirk]") {
     auto g = quirk("+OK <mail.example.com> POP3 ready\r\n", expect::greeting, 4);
     CHECK_FALSE(payload<greeting>(g).has_timestamp());
     // Lenient takes the first well-formed timestamp.
@@ -858,7 +858,7 @@ TEST_CASE("\"<\" in a greeting that is no APOP timestamp (seen in the wild)", "[
     CHECK(payload<greeting>(two).timestamp == "<1.2@host>");
 }
 
-TEST_CASE("\"+\" CRLF for the empty SASL challenge (seen in the wild)", "[pop3][response][quirk]") {
+TEST_CASE("plus CRLF for the empty SASL challenge (seen in the wild)", "[pop3][response][quirk]") {
     // continue-req = "+" SP [base64] CRLF (RFC 5034 §5): "+ " is the empty challenge.
     auto r = quirk("+\r\n", expect::continuation, 1);
     CHECK(payload<continuation>(r).base64.empty());
@@ -870,7 +870,7 @@ TEST_CASE("\"+\" CRLF for the empty SASL challenge (seen in the wild)", "[pop3][
     CHECK(s.error().code == errc::strict_violation);
 }
 
-TEST_CASE("unstuffed line beginning with \".\" in a message (seen in the wild)", "[pop3][response][quirk]") {
+TEST_CASE("unstuffed line beginning with dot in a message (seen in the wild)", "[pop3][response][quirk]") {
     auto r = quirk("+OK\r\n.hidden\r\nok\r\n.\r\n", expect::message, 6);
     auto l = lines_of(payload<message_body>(r));
     REQUIRE(l.size() == 2);

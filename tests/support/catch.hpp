@@ -6,6 +6,9 @@
 // Catch2 v3 (vcpkg, Conan, newer distributions). tests/CMakeLists.txt defines
 // MAILWIRE_CATCH2_V3 or MAILWIRE_CATCH2_V2 according to what it found.
 //
+// Test names: no [ ] * " \ ; and no leading ~ (tests/README.md says why; the ctest
+// entries meta.test_names and meta.test_counts enforce it).
+//
 // Portable subset: TEST_CASE, SECTION, REQUIRE/CHECK(_FALSE/_THROWS/_NOTHROW),
 // STATIC_REQUIRE, INFO/CAPTURE, GENERATE(values(...)), Catch::StringMaker.
 

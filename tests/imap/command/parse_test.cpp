@@ -98,7 +98,7 @@ TEST_CASE("numbers: zero where nz-number is due, leading zeros, overflow", "[ima
     bad("a1 SETQUOTA r (STORAGE x)\r\n", errc::invalid_syntax, 23);
 }
 
-TEST_CASE("\"*\" where it is not allowed", "[imap][command][parse]") {
+TEST_CASE("star where it is not allowed", "[imap][command][parse]") {
     bad("* LOGIN a b\r\n", errc::invalid_syntax, 0);                          // as a tag
     bad("a1 SELECT x (QRESYNC (* 1))\r\n", errc::invalid_syntax, 22);         // uidvalidity
     bad("a1 SETQUOTA r (STORAGE *)\r\n", errc::invalid_syntax, 23);           // resource-limit

@@ -73,7 +73,7 @@ TEST_CASE("pool: committed spans stay valid while more lists are built", "[imap]
     CHECK(p.commit(p.mark()).empty());
 }
 
-TEST_CASE("pool: lists of one type nest; abandoned lists are dropped", "[imap][command][storage]") {
+TEST_CASE("pool: lists of one type nest, abandoned lists are dropped", "[imap][command][storage]") {
     command_storage st;
     parse_options o;
     const scanner s("x");
@@ -119,7 +119,7 @@ TEST_CASE("list_builder: max_list at, below and above", "[imap][command][storage
     CHECK(b.commit().size() == 2);
 }
 
-TEST_CASE("clear() keeps the memory; parsing stops allocating", "[imap][command][storage]") {
+TEST_CASE("clear() keeps the memory, parsing stops allocating", "[imap][command][storage]") {
     const std::string append = "a1 APPEND Drafts (\\Seen \\Draft $Forwarded) \" 7-Feb-1994 22:43:04 -0800\" X-EXT (1 2) {5}\r\n"
                                "hello (\\Answered) {3}\r\nabc\r\n";
     const std::string list = "a2 LIST (SUBSCRIBED RECURSIVEMATCH X-O (a (b))) \"\" (INBOX \"Sent/%\" foo*) "

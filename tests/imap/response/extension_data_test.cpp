@@ -388,7 +388,7 @@ TEST_CASE("NAMESPACE rejections: code and offset") {
     bad(m13, errc::invalid_syntax, pos(m13, "\"//"));
 }
 
-TEST_CASE("quirk: SP between namespace-descrs (the stray-SP family; RFC 2342 / RFC 9051 fold their example there)") {
+TEST_CASE("quirk: SP between namespace-descrs (the stray-SP family, RFC 2342 / RFC 9051 fold their example there)") {
     // namespace = nil / "(" 1*namespace-descr ")": descrs touch. RFC 9051 §7.3.3 and RFC
     // 2342 §5 Example 4 wrap the line between two descrs, which unfolds to an SP.
     const std::string msg = "* NAMESPACE ((\"\" \"/\")) NIL ((\"#shared/\" \"/\") (\"#public/\" \"/\"))\r\n";
@@ -404,7 +404,7 @@ TEST_CASE("quirk: SP between namespace-descrs (the stray-SP family; RFC 2342 / R
     check_descr(sh[1], "#public/", '/');
 }
 
-TEST_CASE("quirk: () where NIL belongs in NAMESPACE (server not identified; listed by the project brief)") {
+TEST_CASE("quirk: () where NIL belongs in NAMESPACE (server not identified, listed by the project brief)") {
     const std::string msg = "* NAMESPACE ((\"\" \"/\")) () ()\r\n";
     auto p = parse(msg, lenient);
     CHECK(validate(*p, lenient).has_value());
@@ -746,7 +746,7 @@ TEST_CASE("ACL, LISTRIGHTS, MYRIGHTS rejections: code and offset") {
     bad(m9, errc::invalid_syntax, pos(m9, "~{"));
 }
 
-TEST_CASE("quirk: 8-bit bytes in an ACL identifier token (the generic 8-bit quirk; Proton Mail Bridge sends raw 8-bit bytes)") {
+TEST_CASE("quirk: 8-bit bytes in an ACL identifier token (the generic 8-bit quirk, Proton Mail Bridge sends raw 8-bit bytes)") {
     const std::string msg = "* ACL INBOX J\xC3\xBCrgen lr\r\n";
     response_storage st;
     auto r = parse_response(msg, st, strict);
@@ -933,7 +933,7 @@ TEST_CASE("RFC vector files: every NAMESPACE/ID/QUOTA/QUOTAROOT/ACL/LISTRIGHTS/M
 
 // ---- round trip and equality of views ------------------------------------------------------
 
-TEST_CASE("round trip: re-parsed responses give equal views; canonical bytes come back") {
+TEST_CASE("round trip: re-parsed responses give equal views, canonical bytes come back") {
     const char* msgs[] = {
         "* NAMESPACE ((\"\" \"/\")(\"#mh/\" \"/\" \"X-PARAM\" (\"FLAG1\" \"FLAG2\"))) NIL ((\"\" NIL))\r\n",
         "* ID (\"name\" \"Cyrus\" \"os\" NIL)\r\n",

@@ -60,7 +60,7 @@ TEST_CASE("value_list: tokens, kinds and nesting") {
     CHECK(fmt::format("{:v}", *r).find("\"l\\rt\"") != std::string::npos);
 }
 
-TEST_CASE("value_list: touching lists stay touching; equality by content") {
+TEST_CASE("value_list: touching lists stay touching, equality by content") {
     auto a = value_list::parse("(1)(2 (3)(4))");
     REQUIRE(a.has_value());
     CHECK(a->size() == 2);

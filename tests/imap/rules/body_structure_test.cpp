@@ -440,7 +440,7 @@ TEST_CASE("body quirk: NIL body-fld-enc, Apple iCloud and maddy", "[imap][body][
     CHECK(b.part("2").encoding().equals("quoted-printable"));
 }
 
-TEST_CASE("body quirk: \"()\" empty parameter list, go-imap v1 servers", "[imap][body][quirk]") {
+TEST_CASE("body quirk: () empty parameter list, go-imap v1 servers", "[imap][body][quirk]") {
     // emersion/go-imap#545: a go-imap v1 server wrote `("text" "plain" () NIL NIL NIL 6002 79 ...)`.
     const std::string in = R"x(("text" "plain" () NIL NIL "7bit" 6002 79 NIL NIL NIL NIL))x";
     body_storage st;

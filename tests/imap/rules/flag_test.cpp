@@ -113,7 +113,7 @@ TEST_CASE("flag-keyword accepts exactly ATOM-CHAR, over all 256 bytes", "[imap][
     }
 }
 
-TEST_CASE("flag-perm: \\* besides the flags", "[imap][flag]") {
+TEST_CASE("flag-perm: backslash-star besides the flags", "[imap][flag]") {
     auto w = parse_all("\\*", flag_perm_rule());
     REQUIRE(w);
     CHECK(w->kind == flag_kind::wildcard);
@@ -169,7 +169,7 @@ TEST_CASE("flag lists: max_list at, below and above", "[imap][flag][limits]") {
     check_error(parse_all("(a b c)", flag_list_rule(o)), errc::limit_exceeded, 5);
 }
 
-TEST_CASE("quirk Zoho Mail / GreenMail: \\* in a FLAGS flag-list, lenient only", "[imap][flag][quirk]") {
+TEST_CASE("quirk Zoho Mail / GreenMail: backslash-star in a FLAGS flag-list, lenient only", "[imap][flag][quirk]") {
     // djc/imap-proto#91 (imap.zoho.com), greenmail-mail-test/greenmail#633:
     // S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)
     const std::string in = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)";
@@ -210,7 +210,7 @@ TEST_CASE("quirk SurgeMail: SP at either end of a flag list or doubled, lenient 
     CHECK(blank->size() == 0);
 }
 
-TEST_CASE("quirk unnamed server (node-imap#19): bare * in PERMANENTFLAGS, lenient only", "[imap][flag][quirk]") {
+TEST_CASE("quirk unnamed server (node-imap#19): bare star in PERMANENTFLAGS, lenient only", "[imap][flag][quirk]") {
     // mscdex/node-imap#19: [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft *)]
     const std::string in = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft *)";
     check_error(parse_all(in, perm_list_rule(strict)), errc::strict_violation, 42);

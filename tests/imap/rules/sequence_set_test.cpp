@@ -174,7 +174,7 @@ TEST_CASE("seq-number and seq-range rules", "[imap][sequence_set]") {
     CHECK(fmt::format("{:v}", seq_number::star()) == "seq-number *");
 }
 
-TEST_CASE("seq-number accepts exactly digits and *, over all 256 bytes", "[imap][sequence_set]") {
+TEST_CASE("seq-number accepts exactly digits and star, over all 256 bytes", "[imap][sequence_set]") {
     for (unsigned b = 0; b < 256; ++b) {
         INFO("byte " << b);
         const std::string one(1, static_cast<char>(b));
