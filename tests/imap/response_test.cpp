@@ -756,7 +756,7 @@ TEST_CASE("FETCH errors carry code and offset") {
     check_error("* 1 FETCH (MODSEQ (0))\r\n", errc::number_out_of_range, 20);
     check_error("* 1 FETCH (BODY[1] \"x\"\r\n", errc::invalid_syntax, 22);
     check_error("* 1 FETCH (RFC822.SIZE x)\r\n", errc::invalid_syntax, 23);
-    check_error("* 1 FETCH (BODY[] {9}\r\nab)\r\n", errc::need_more, 28);
+    check_error("* 1 FETCH (BODY[] {9}\r\nab)\r\n", errc::invalid_syntax, 28);
 }
 
 // ---- lenient quirks ------------------------------------------------------------------------------
@@ -1191,5 +1191,40 @@ TEST_CASE("parser and framer agree on lenient status lines and generic tokens") 
         const std::string framed = "* XFOO a{5}\r\n12345\r\n";
         CHECK(frame_first(framed).size == framed.size());
         CHECK_FALSE(parse_response(framed, st, lenient).has_value());
+    }
+}
+
+TEST_CASE("parse_response enforces the framer's limits without a framer: at, below and above each") {
+    response_storage st;
+    SECTION("max_line") {
+        parse_options o;
+        o.max_line = 32;
+        const std::string at = "* OK " + std::string(32 - 7, 'x') + "\r\n";
+        REQUIRE(at.size() == 32);
+        CHECK(parse_response(at, st, o).has_value());
+        check_error("* OK " + std::string(32 - 6, 'x') + "\r\n", errc::limit_exceeded, 32, o);
+        check_error("* OK " + std::string(200 * 1024, 'x') + "\r\n", errc::limit_exceeded, parse_options{}.max_line);
+        // Literal data does not count toward a line.
+        CHECK(parse_response("* 1 FETCH (BODY[] {40}\r\n" + std::string(40, 'b') + ")\r\n", st, o).has_value());
+    }
+    SECTION("max_literals_per_message") {
+        parse_options o;
+        o.max_literals_per_message = 2;
+        CHECK(parse_response("* 1 FETCH (BODY[1] {1}\r\na BODY[2] {1}\r\nb)\r\n", st, o).has_value());
+        check_error("* 1 FETCH (BODY[1] {1}\r\na BODY[2] {1}\r\nb BODY[3] {1}\r\nc)\r\n", errc::limit_exceeded, 49, o); // the third "{"
+        std::string many = "* XFOO (";
+        for (int i = 0; i < 2000; ++i) many += (i ? " {1}\r\nm" : "{1}\r\nm");
+        many += ")\r\n";
+        auto r = parse_response(many, st);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == errc::limit_exceeded);
+        CHECK(r.error().expected == "max_literals_per_message");
+    }
+    SECTION("max_message") {
+        parse_options o;
+        o.max_message = 20;
+        CHECK(parse_response("* 1 FETCH (UID 12)\r\n", st, o).has_value()); // 20 octets
+        check_error("* 1 FETCH (UID 123)\r\n", errc::limit_exceeded, 20, o);
+        check_error("* 1 FETCH (BODY[] {9}\r\n123456789)\r\n", errc::limit_exceeded, 20, o); // the line crosses it first
     }
 }

@@ -615,6 +615,45 @@ TEST_CASE("response_reader: a reply that starts with no status is invalid_syntax
     }
 }
 
+TEST_CASE("response_reader: with no reply queued, at most max_line octets are kept, however much arrives", "[pop3][reader]") {
+    parse_options o;
+    o.max_line = 512;
+    p3::response_reader r(o, p3::expect_greeting::no);
+    const std::string chunk(64 * 1024, 'x');
+    std::uint64_t fed = 0;
+    for (int i = 0; i < 1600; ++i) { // 100 MiB
+        CHECK(r.feed(chunk) == chunk.size());
+        fed += chunk.size();
+        REQUIRE(r.unscanned().size() <= o.max_line);
+    }
+    CHECK(fed == 100ull * 1024 * 1024);
+    auto e = r.next();
+    REQUIRE_FALSE(e);
+    CHECK(e.error().code == errc::unexpected_response);
+    CHECK(e.error().offset == 0);
+    CHECK(r.unscanned().size() == o.max_line);
+    CHECK(r.consumed() == fed);
+    // The stream lost octets. A command queued now is answered from the octets kept (here
+    // no reply at all), and after them the loss is reported until reset().
+    r.expect_reply(p3::noop{});
+    CHECK(r.next().error().code == errc::invalid_syntax);
+    CHECK(r.next().error().code == errc::unexpected_response);
+    CHECK(r.feed("+OK\r\n") == 5);
+    CHECK(r.next().error().code == errc::unexpected_response);
+    r.reset(p3::expect_greeting::no);
+    r.expect_reply(p3::noop{});
+    CHECK(r.feed("+OK\r\n") == 5);
+    CHECK(r.next().has_value());
+    // A line that came before its command was queued, and fits, is still framed.
+    p3::response_reader late(o, p3::expect_greeting::no);
+    CHECK(late.feed("+OK early\r\n") == 11);
+    CHECK(late.next().error().code == errc::unexpected_response);
+    late.expect_reply(p3::noop{});
+    auto f = late.next();
+    REQUIRE(f);
+    CHECK(f->bytes == "+OK early\r\n");
+}
+
 TEST_CASE("response_reader: octets with no command awaiting them are unexpected_response, and kept", "[pop3][reader]") {
     p3::response_reader r;
     CHECK(r.feed("+OK hi\r\n-ERR autologout\r\n") == 25);

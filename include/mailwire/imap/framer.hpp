@@ -236,6 +236,9 @@ struct framer_config {
     /// client_to_server only: the server advertised LITERAL- (or is IMAP4rev2 without
     /// LITERAL+), so a "{n+}" above 4096 octets is strict_violation in strict mode.
     bool literal_minus = false;
+    /// False: literal spans are counted (for max_literals_per_message), not kept, and
+    /// frame_event::literals stays empty; such a framer never allocates.
+    bool record_literals = true;
 };
 
 /// One result of framer::next(). After handling it, drop `consume` bytes from the front of
@@ -398,6 +401,7 @@ private:
     }
 
     std::span<const literal_span> literals() const noexcept {
+        if (!cfg_.record_literals) return {};
         if (use_fixed_) return {fixed_.data(), lit_count_};
         return {owned_.data(), owned_.size()};
     }
@@ -711,7 +715,8 @@ private:
         }
 
         const literal_span span{pos_, static_cast<std::size_t>(rec_value_), rec_kind_, rec_binary_};
-        if (use_fixed_) fixed_[lit_count_] = span;
+        if (!cfg_.record_literals) {}
+        else if (use_fixed_) fixed_[lit_count_] = span;
         else owned_.push_back(span);
         ++lit_count_;
 
@@ -743,7 +748,7 @@ private:
         if (n > opts_.max_literal) return fail(errc::limit_exceeded, rec_start_, "max_literal");
         if (rec_kind_ == literal_kind::plus && cfg_.literal_minus && n > literal_minus_max && opts_.strict())
             return fail(errc::strict_violation, rec_start_, "a synchronizing literal above 4096 octets (LITERAL-)");
-        if (lit_count_ >= opts_.max_literals_per_message || (use_fixed_ && lit_count_ >= fixed_.size()))
+        if (lit_count_ >= opts_.max_literals_per_message || (use_fixed_ && cfg_.record_literals && lit_count_ >= fixed_.size()))
             return fail(errc::limit_exceeded, rec_start_, "max_literals_per_message");
         // The data must fit, and leave room for at least the LF that ends the message.
         const auto data_start = static_cast<std::uint64_t>(pos_);
@@ -878,6 +883,26 @@ inline std::size_t copy_find_nul(char* dst, const char* src, std::size_t n) noex
 #endif
 }
 } // namespace detail
+
+/// The limits of `opts` that a framer enforces (max_line, max_literal,
+/// max_literals_per_message, max_message), checked over one complete message in direction
+/// `dir` exactly as imap::framer counts them: the error of the first one crossed (code
+/// limit_exceeded, the framer's offset and limit name), else success. parse_response and
+/// parse_command call it, so their limits hold for bytes framed by other means too. Other
+/// faults are left to the parser. A message too short to cross a limit is not scanned
+/// (a literal takes at least "{0}" LF, four bytes); a longer one is framed without keeping
+/// its literal spans: nothing is allocated.
+inline result<void> check_message_limits(std::string_view message, direction dir, const parse_options& opts) noexcept {
+    const std::size_t n = message.size();
+    if (n <= opts.max_line && n <= opts.max_message && n / 4 <= opts.max_literals_per_message) return {};
+    framer_config cfg{dir};
+    cfg.announce_sync_literals = false;
+    cfg.record_literals = false;
+    framer f(cfg, opts);
+    const frame_event ev = f.next(message);
+    if (ev.status == frame_status::error && ev.error.code == errc::limit_exceeded) return ev.error;
+    return {};
+}
 
 /// A framer that owns its buffer: feed() copies bytes in, next() frames them. Views in the
 /// returned event (`bytes`, `literals`) stay valid until the next feed() or next(). Bytes

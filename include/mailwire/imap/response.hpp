@@ -1115,6 +1115,8 @@ inline result<response> parse_response(std::string_view message, response_storag
     parse_options opts = given;
     opts.non_sync_literals = false;
     storage.clear();
+    // The framer's limits hold here too, whoever framed the bytes.
+    if (auto lim = check_message_limits(message, direction::server_to_client, opts); !lim) return lim.error();
     scanner s(message);
     if (s.peek_is('\r') || s.peek_is('\n')) {
         if (opts.strict()) return s.error(errc::strict_violation, "response (a blank line is a server quirk)");

@@ -170,7 +170,9 @@ struct frame {
 /// errc::invalid_syntax at its first octet and is skipped to its line end; it counts as the
 /// reply to the command at the head of the queue. Octets arriving when no reply is expected
 /// make next() return errc::unexpected_response at their offset; they stay buffered
-/// (unscanned()) until a command is queued for them or reset() drops them.
+/// (unscanned()) until a command is queued for them or reset() drops them. At most max_line
+/// of them are kept: past that the stream has lost octets, everything fed after is dropped
+/// (and counted consumed), and next() returns unexpected_response until reset().
 class response_reader {
 public:
     explicit response_reader(parse_options opts = {}, expect_greeting g = expect_greeting::yes)
@@ -188,10 +190,22 @@ public:
     /// LF), and 0 while halted(). Invalidates the views previously handed out.
     std::size_t feed(std::string_view bytes) {
         if (halted_) return 0;
+        if (dropped_ > 0) { // the stream has lost octets: nothing more is kept (see above)
+            dropped_ += bytes.size();
+            return bytes.size();
+        }
         compact();
         const std::uint64_t old_end = end();
         buf_.append(bytes.data(), bytes.size());
         scan();
+        if (pending_.empty() && !halted_ && end() - scan_ > opts_.max_line) {
+            // No reply awaits these octets: keep the first max_line of them (room for a reply
+            // line that came before its command was queued) and drop the rest, and all that
+            // follows, so memory stays bounded whatever the peer sends.
+            const std::uint64_t excess = end() - scan_ - opts_.max_line;
+            buf_.resize(buf_.size() - static_cast<std::size_t>(excess));
+            dropped_ += excess;
+        }
         if (halted_) {
             // Keep nothing past the STLS reply: those octets belong to TLS.
             if (scan_ < old_end) { // the halt was inside octets fed earlier (see unscanned())
@@ -217,7 +231,7 @@ public:
             const std::size_t at = static_cast<std::size_t>(d.start - base_);
             return frame{std::string_view(buf_.data() + at, d.size), d.start, d.kind, d.status, d.multi, std::move(d.answers)};
         }
-        if (pending_.empty() && scan_ < end() && !halted_)
+        if ((pending_.empty() && scan_ < end() && !halted_) || dropped_ > 0)
             return fail(errc::unexpected_response, scan_, "no reply expected: no command awaits one");
         return fail(errc::need_more, end(), "more octets of the reply");
     }
@@ -241,7 +255,7 @@ public:
         return std::string_view(buf_.data() + at, buf_.size() - at);
     }
     /// Octets consumed since construction or reset(): the stream offset of the next octet.
-    std::uint64_t consumed() const noexcept { return end(); }
+    std::uint64_t consumed() const noexcept { return end() + dropped_; }
     const parse_options& options() const noexcept { return opts_; }
 
     /// Forgets everything: buffer, queue, replies not handed out, offsets.
@@ -439,6 +453,7 @@ private:
     std::string buf_;
     std::uint64_t base_ = 0; // stream offset of buf_[0]
     std::uint64_t scan_ = 0; // stream offset of the next octet to scan
+    std::uint64_t dropped_ = 0; // octets past max_line that arrived with no reply awaited
 
     // The reply being framed (pending_.front()).
     std::uint64_t frame_start_ = 0;

@@ -70,7 +70,7 @@ TEST_CASE("SP, CRLF and the end of the message", "[imap][command][parse]") {
     bad("a1 NOOP\r\nx", errc::invalid_syntax, 9);         // bytes after the CRLF
     bad("a1 NOOP\r", errc::invalid_syntax, 8);            // CR without LF
     bad("a1 NOOP\rx\n", errc::invalid_syntax, 8);
-    bad("a1 NOOP", errc::need_more, 7);                   // the message stops early
+    bad("a1 NOOP", errc::invalid_syntax, 7);                   // the message stops early
     bad("a1 LOGIN fred\r\n", errc::invalid_syntax, 13);   // SP password
     bad("a1 COPY 1:2meeting\r\n", errc::invalid_syntax, 11);
     bad("a1 LOGIN\tfred x\r\n", errc::invalid_syntax, 8); // TAB is not SP
@@ -180,7 +180,7 @@ TEST_CASE("parameters and modifiers (RFC 4466 tagged-ext)", "[imap][command][par
 TEST_CASE("APPEND", "[imap][command][parse]") {
     bad("a APPEND x\r\n", errc::invalid_syntax, 10);                        // a message is required
     bad("a APPEND x (\\Seen)\r\n", errc::invalid_syntax, 18);
-    bad("a APPEND x {3}\r\nab", errc::need_more, 18);                       // the literal's data stops early
+    bad("a APPEND x {3}\r\nab", errc::invalid_syntax, 18);                       // the literal's data stops early
     bad("a APPEND x \"01-Jan-2000 00:00:00 +0000\" (\\Seen) {1}\r\na\r\n", errc::invalid_syntax, 40); // flags first
     bad("a APPEND x {1}\r\na (\\Seen)\r\n", errc::invalid_syntax, 25);     // a second message needs data
     bad("a APPEND x UTF8 ({1}\r\na)\r\n", errc::invalid_syntax, 17);       // UTF8 takes literal8
@@ -188,7 +188,7 @@ TEST_CASE("APPEND", "[imap][command][parse]") {
     bad("a APPEND x {1}\r\n\0\r\n"s, errc::invalid_syntax, 16);            // NUL only in literal8
     CHECK(good("a APPEND x X-EXT (1 2) ~{1}\r\n\0\r\n"s) == index_of<cmd::append>());
     CHECK(good("a APPEND x X-DATA (a)\r\n") == index_of<cmd::append>());      // append-data-ext at the end
-    bad("a APPEND x {2}\r\nab", errc::need_more, 18);
+    bad("a APPEND x {2}\r\nab", errc::invalid_syntax, 18);
 }
 
 TEST_CASE("STORE, ID, quota, metadata, SORT, THREAD", "[imap][command][parse]") {
@@ -415,4 +415,41 @@ TEST_CASE("parse_command(buffered_framer::event): APPEND data checked for NUL on
     auto r4 = parse_command(next_message(), st);
     REQUIRE_FALSE(r4.has_value());
     CHECK(r4.error().code == errc::bad_state);
+}
+
+TEST_CASE("parse_command enforces the framer's limits without a framer: at, below and above each", "[imap][command][parse]") {
+    SECTION("max_line: a line, CRLF included, outside literals") {
+        parse_options o;
+        o.max_line = 64;
+        const std::string head = "a1 LOGIN bob ";
+        const std::string at = head + std::string(64 - head.size() - 2, 'p') + "\r\n"; // 64 octets
+        CHECK(at.size() == 64);
+        good(at, o);
+        good(at.substr(0, 20) + "\r\n", o);
+        bad(head + std::string(64 - head.size() - 1, 'p') + "\r\n", errc::limit_exceeded, 64, o);
+        // The default limit holds too: a 200 KB line is refused, at max_line.
+        bad(head + std::string(200 * 1024, 'p') + "\r\n", errc::limit_exceeded, parse_options{}.max_line);
+        // Literal data does not count toward a line; the line after it starts anew.
+        good("a1 LOGIN {70}\r\n" + std::string(70, 'u') + " " + std::string(40, 'p') + "\r\n", o);
+    }
+    SECTION("max_literals_per_message") {
+        parse_options o;
+        o.max_literals_per_message = 2;
+        good("a1 LOGIN {1}\r\nb {1}\r\np\r\n", o);
+        bad("a1 APPEND x {1}\r\nb {1}\r\nc {1}\r\nd\r\n", errc::limit_exceeded, 26, o); // the third "{"
+        std::string many = "a1 APPEND x";
+        for (int i = 0; i < 2000; ++i) many += " {1}\r\nm";
+        many += "\r\n";
+        auto r = [&] { command_storage st; return parse_command(many, st); }();
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == errc::limit_exceeded);
+        CHECK(r.error().expected == "max_literals_per_message");
+    }
+    SECTION("max_message") {
+        parse_options o;
+        o.max_message = 24;
+        good("a1 LOGIN {1}\r\nb pass\r\n", o); // 22 octets
+        good("a1 LOGIN {1}\r\nb passwd\r\n", o); // 24
+        bad("a1 LOGIN {1}\r\nb passwd1\r\n", errc::limit_exceeded, 24, o);
+    }
 }

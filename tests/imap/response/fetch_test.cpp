@@ -78,7 +78,7 @@ TEST_CASE("msg_att_item: rejections") {
     bad("UID x", errc::invalid_syntax, 4);
     bad("EMAILID ()", errc::invalid_syntax, 9);
     bad("THREADID x", errc::invalid_syntax, 9);
-    bad("BINARY[1] ~{2}\r\n\0"s, errc::need_more, 17);
+    bad("BINARY[1] ~{2}\r\n\0"s, errc::invalid_syntax, 17);
     bad("BODY[1] ~{1}\r\nx", errc::invalid_syntax, 8); // literal8 only in BINARY
     bad("X-GM-LABELS ([a])", errc::strict_violation, 13);
     bad("MODSEQ (-1)", errc::strict_violation, 8);

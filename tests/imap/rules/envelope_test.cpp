@@ -219,7 +219,7 @@ TEST_CASE("envelope: rejections carry code and offset", "[imap][envelope]") {
     check_error(parse_envelope("(NIL NIL ((NIL NIL \"a\" \"b\") (NIL NIL \"c\" \"d\")) NIL NIL NIL NIL NIL NIL NIL)"), errc::invalid_syntax, 27);
     check_error(parse_envelope("(NIL atom NIL NIL NIL NIL NIL NIL NIL NIL)"), errc::invalid_syntax, 5);
     check_error(parse_envelope("(NIL \"a\nb\" NIL NIL NIL NIL NIL NIL NIL NIL)"), errc::invalid_syntax, 7);
-    check_error(parse_envelope("(NIL {100}\r\nab)"), errc::need_more, 15);
+    check_error(parse_envelope("(NIL {100}\r\nab)"), errc::invalid_syntax, 15);
     check_error(parse_envelope("(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL"), errc::invalid_syntax, 40);
     check_error(parse_envelope("(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) "), errc::invalid_syntax, 41);
 }

@@ -310,7 +310,7 @@ TEST_CASE("fetch: rejections carry code and offset", "[imap][fetch]") {
     check_error(fetch_error("1 FLAGS"), errc::invalid_syntax, 0);
     check_error(fetch_error(" 1"), errc::invalid_syntax, 2);
     // A header-list literal that is not all there.
-    check_error(fetch_error(" 1 BODY[HEADER.FIELDS ({9}\r\nDATE)]"), errc::need_more, 34);
+    check_error(fetch_error(" 1 BODY[HEADER.FIELDS ({9}\r\nDATE)]"), errc::invalid_syntax, 34);
 }
 
 TEST_CASE("fetch: list budgets and the depth budget of modifiers", "[imap][fetch][limits]") {

@@ -500,7 +500,7 @@ TEST_CASE("search: rejections carry code and offset", "[imap][search]") {
     check_error(parse_search_arguments("ALL", x), errc::invalid_syntax, 0);
     check_error(parse_search_arguments(" RETURN (MIN)", x), errc::invalid_syntax, 13);
     // A literal whose payload is not all there.
-    check_error(program_error("TEXT {12}\r\nshort"), errc::need_more, 16);
+    check_error(program_error("TEXT {12}\r\nshort"), errc::invalid_syntax, 16);
 }
 
 TEST_CASE("search: 8-bit strings follow the session, CHARSET as astring", "[imap][search]") {

@@ -273,7 +273,7 @@ TEST_CASE("literal: the payload is a view of the framed bytes", "[imap][string][
 }
 
 TEST_CASE("literal: rejections with code and offset", "[imap][string][literal]") {
-    check_error(parse_all("{5}\r\nhel", literal_rule()), errc::need_more, 8);          // payload not all there
+    check_error(parse_all("{5}\r\nhel", literal_rule()), errc::invalid_syntax, 8);          // payload not all there
     check_error(parse_all("{5}hello", literal_rule()), errc::invalid_syntax, 3);       // no CRLF
     check_error(parse_all("{5}\nhello", literal_rule()), errc::strict_violation, 3);  // bare LF: lenient only
     check_error(parse_all("{5\r\nhello", literal_rule()), errc::invalid_syntax, 2);    // no "}"
@@ -312,7 +312,7 @@ TEST_CASE("literal: max_literal at, below and above", "[imap][string][literal][l
     CHECK(parse_all("{4}\r\nabcd", literal_rule(o)).has_value());
     check_error(parse_all("{5}\r\nabcde", literal_rule(o)), errc::limit_exceeded, 1);
     check_error(parse_all("~{5}\r\nabcde", literal8_rule(o)), errc::limit_exceeded, 2);
-    // Checked before the payload is looked at: a huge size fails at once, not need_more.
+    // Checked before the payload is looked at: a huge size fails at once, not at the end of the input.
     check_error(parse_all("{4000000000}\r\n", literal_rule(o)), errc::limit_exceeded, 1);
 }
 
@@ -359,7 +359,7 @@ TEST_CASE("RFC 9051 section 6.2.3 LOGIN with literals, parsed piece by piece", "
     const std::string bad = "A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat";
     scanner s2(bad);
     s2.advance(bad.find("{7}"));
-    check_error(rules::astring(s2), errc::need_more, bad.size());
+    check_error(rules::astring(s2), errc::invalid_syntax, bad.size());
 }
 
 TEST_CASE("string: quoted or literal only", "[imap][string]") {

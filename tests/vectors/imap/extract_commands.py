@@ -25,7 +25,7 @@ response), and the "DONE" that ends IDLE.
 
 When the server answers before a synchronizing literal's data (it refused it), or the RFC
 abbreviates the data, the message is what was sent up to the announcement, marked
-"! need_more". Examples the RFC gets wrong are listed in INVALID (rejected, with the errc),
+"! invalid_syntax" (a parser is given a complete message). Examples the RFC gets wrong are listed in INVALID (rejected, with the errc),
 SKIP (prose that looks like an example) or OVERRIDE (read by hand; a "#" line says how).
 """
 import os
@@ -194,7 +194,7 @@ def messages(group, rfc, warn, state):
                     why = "the server refused the synchronizing literal; the data was never sent"
                 else:
                     why = "the server answered before the literal's data was complete"
-                notes.append(f"! need_more {why}")
+                notes.append(f"! invalid_syntax {why}")
                 warn.append(f"{rfc} L{ln}: {why}")
                 break
             payload, rest = buf[:need], buf[need:]

@@ -153,7 +153,7 @@ def messages(group, rfc, warn):
                     continue
                 buf += t2.lstrip(" ").encode("utf-8") + b"\r\n"
             if len(buf) < need:
-                notes.append("! need_more the RFC does not show the literal's data")
+                notes.append("! invalid_syntax the RFC does not show the literal's data")
                 warn.append(f"{rfc} L{ln}: literal short")
                 break
             payload, rest = buf[:need], buf[need:]

@@ -95,9 +95,10 @@ inline bool keyword(context& c, std::string_view kw) {
 
 /// CRLF ending the command, and then the end of the message. A bare LF is the lenient
 /// quirk of hand-typed sessions (netcat without -C), strict_violation at the LF in strict
-/// mode, as the framer has it. Input ending here is need_more.
+/// mode, as the framer has it. Input ending here is invalid_syntax (a parser is given a
+/// complete message; need_more is the framers').
 inline result<void> end_of_command(context& c, std::string_view expected = "CRLF") {
-    if (c.s.at_end()) return c.s.error(errc::need_more, expected);
+    if (c.s.at_end()) return c.s.error(errc::invalid_syntax, expected);
     if (c.s.peek_is('\r')) {
         c.s.advance();
         if (!c.s.peek_is('\n')) return c.s.error(errc::invalid_syntax, "LF");
@@ -1564,7 +1565,8 @@ inline result<command> command_rule(context& c) {
 inline result<command> parse_command(std::string_view message, command_storage& storage,
                                      const parse_options& opts = {}, session_syntax syn = {}) {
     storage.clear();
-    if (message.size() > opts.max_message) return fail(errc::limit_exceeded, opts.max_message, "max_message");
+    // The framer's limits hold here too, whoever framed the bytes.
+    if (auto lim = check_message_limits(message, direction::client_to_server, opts); !lim) return lim.error();
     scanner s(message);
     command_rules::context c{s, opts, syn, storage, 0};
     return command_rules::command_rule(c);

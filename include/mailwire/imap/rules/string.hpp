@@ -453,7 +453,9 @@ constexpr result<literal> literal_body(scanner& s, const literal_header& h, cons
     }
     if (s.remaining() < h.size) {
         s.advance(s.remaining());
-        return s.error(errc::need_more, "literal payload");
+        // A parser takes a complete message: one that ends inside a literal is malformed
+        // (need_more is the framers' "feed me", docs/ARCHITECTURE.md).
+        return s.error(errc::invalid_syntax, "literal payload (the message ends inside it)");
     }
     const std::size_t start = s.pos();
     s.advance(static_cast<std::size_t>(h.size));
@@ -584,7 +586,7 @@ constexpr result<literal_header> literal_header(scanner& s, const parse_options&
 
 /// literal = "{" number64 ["+"] "}" CRLF *CHAR8                      (RFC 9051 §9)
 /// The payload is already framed in the buffer: given "{5}\r\nhello" this returns a view
-/// of "hello". A shorter buffer is need_more at its end. The RFC 9051 §4.3 4096-octet
+/// of "hello". A shorter buffer is invalid_syntax at its end. The RFC 9051 §4.3 4096-octet
 /// ceiling of non-synchronizing literals without LITERAL+ is a session matter, not checked.
 constexpr result<imap::literal> literal(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.peek_is('{')) return s.error(errc::invalid_syntax, "literal");
