@@ -11,6 +11,13 @@ namespace mailwire {
 /// servers (each listed in docs/QUIRKS.md with the server that sends it and a test).
 enum class parse_mode : std::uint8_t { strict, lenient };
 
+/// The deepest nesting any parse reads, whatever parse_options::max_depth says (a larger
+/// max_depth reads as this). The rules for nested data (BODYSTRUCTURE, search keys, generic
+/// values, THREAD, extension values) recurse once per level; at this depth the deepest of
+/// them fits a 256 KiB thread stack in optimized and in g++ -O0 builds (about 190 KiB),
+/// and needs about 1 MiB under ASan. tests/core/options_test.cpp runs each at the ceiling.
+inline constexpr std::size_t max_depth_ceiling = 128;
+
 struct parse_options {
     parse_mode mode = parse_mode::strict;
 
@@ -23,7 +30,7 @@ struct parse_options {
     /// Largest IMAP message: all its lines and literals together.
     std::uint64_t max_message = 128ull * 1024 * 1024;
     /// Deepest nesting of parentheses (search keys, BODYSTRUCTURE, generic lists): one
-    /// budget shared by a whole message.
+    /// budget shared by a whole message. At most max_depth_ceiling takes effect.
     std::size_t max_depth = 64;
     /// Longest list (FETCH items, capabilities, listing lines, addresses, ...).
     std::size_t max_list = 100000;
@@ -49,12 +56,30 @@ struct parse_options {
     /// invalid_syntax at the "+", as the framer says. Commands keep it true.
     bool non_sync_literals = true;
 
+    /// max_depth as it takes effect: never above max_depth_ceiling.
+    constexpr std::size_t depth_limit() const noexcept { return max_depth < max_depth_ceiling ? max_depth : max_depth_ceiling; }
+
     constexpr bool strict() const noexcept { return mode == parse_mode::strict; }
     constexpr bool lenient() const noexcept { return mode == parse_mode::lenient; }
 
     static constexpr parse_options make_lenient() noexcept {
         parse_options o;
         o.mode = parse_mode::lenient;
+        return o;
+    }
+
+    /// Lenient (a superset of strict) with every limit at its most (nesting at
+    /// max_depth_ceiling): for re-reading and re-checking what a parse already accepted
+    /// under whatever limits it was given, so a value parsed with raised limits can be
+    /// iterated and written.
+    static constexpr parse_options make_unlimited() noexcept {
+        parse_options o = make_lenient();
+        o.max_line = SIZE_MAX;
+        o.max_literal = UINT64_MAX;
+        o.max_literals_per_message = SIZE_MAX;
+        o.max_message = UINT64_MAX;
+        o.max_depth = max_depth_ceiling;
+        o.max_list = SIZE_MAX;
         return o;
     }
 };

@@ -761,7 +761,7 @@ constexpr bool status_keyword(std::string_view k, status_kind& out) noexcept {
 
 inline result<response> fetch_response(scanner& s, std::uint32_t n, parse_ctx& c) noexcept {
     if (auto r = sp(s, c.opts); !r) return r.error();
-    if (c.opts.max_depth < 1) return s.error(errc::limit_exceeded, "nesting within max_depth");
+    if (c.opts.depth_limit() < 1) return s.error(errc::limit_exceeded, "nesting within max_depth");
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" msg-att");
     const std::size_t first = c.st.fetch_items.size();
     std::size_t count = 0;
@@ -805,7 +805,7 @@ constexpr result<void> thread_members(scanner& s, const parse_options& opts, std
 }
 
 constexpr result<void> thread_list(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
-    if (depth + 1 > opts.max_depth) return s.error(errc::limit_exceeded, "thread nesting within max_depth");
+    if (depth + 1 > opts.depth_limit()) return s.error(errc::limit_exceeded, "thread nesting within max_depth");
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" thread-list");
     if (s.peek_is('(')) {
         if (auto r = thread_nested(s, opts, depth + 1); !r) return r;
@@ -1476,7 +1476,7 @@ struct response_checker {
     }
     static result<void> ns(const value& v) noexcept {
         if (!v.is_nil() && !(v.is_list() && !v.items.empty())) return unsafe("NAMESPACE: NIL or a non-empty list");
-        if (auto ok = rules::validate_namespace(v, 0, {}, parse_options::make_lenient()); !ok) return unsafe("NAMESPACE: namespace-descr");
+        if (auto ok = rules::validate_namespace(v, 0, {}, parse_options::make_unlimited()); !ok) return unsafe("NAMESPACE: namespace-descr");
         return check_writable(v);
     }
     result<void> operator()(const namespace_data& r) const noexcept {
@@ -1485,14 +1485,14 @@ struct response_checker {
         return ns(r.shared);
     }
     result<void> operator()(const id_data& r) const noexcept {
-        if (auto ok = rules::validate_id_params_list(r.params, 0, {}, parse_options::make_lenient()); !ok)
+        if (auto ok = rules::validate_id_params_list(r.params, 0, {}, parse_options::make_unlimited()); !ok)
             return unsafe("ID: NIL or a list of string SP nstring pairs");
         return check_writable(r.params);
     }
     result<void> operator()(const mailbox_ext_data& r) const noexcept {
         if (r.kind > mailbox_ext_kind::metadata) return unsafe("mailbox response kind");
         if (auto ok = check_mailbox(r.mailbox); !ok) return ok;
-        if (auto ok = mailbox_ext_args(r.kind, r.args, 0, {}, parse_options::make_lenient()); !ok)
+        if (auto ok = mailbox_ext_args(r.kind, r.args, 0, {}, parse_options::make_unlimited()); !ok)
             return unsafe("arguments that do not fit the response's grammar");
         return check_writable(r.args);
     }

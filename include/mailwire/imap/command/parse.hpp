@@ -69,7 +69,7 @@ inline result<void> sp(context& c, std::string_view expected = "SP") {
 /// "(" counted against parse_options::max_depth (limit_exceeded at the "(").
 inline result<void> open_paren(context& c, std::string_view expected = "\"(\"") {
     if (!c.s.peek_is('(')) return c.s.error(errc::invalid_syntax, expected);
-    if (c.depth >= c.opts.max_depth) return c.s.error(errc::limit_exceeded, "nesting within max_depth");
+    if (c.depth >= c.opts.depth_limit()) return c.s.error(errc::limit_exceeded, "nesting within max_depth");
     c.s.advance();
     ++c.depth;
     return {};

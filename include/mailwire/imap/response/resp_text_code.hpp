@@ -579,7 +579,7 @@ constexpr result<void> check_writable(const resp_text_code& c) noexcept {
             const bool sp = !c.text.empty();
             if (!sp && args_of(k.kind) == code_args::none) return unsafe("resp-text-code: other with a known name");
             if (sp) {
-                auto typed = imap::detail::resp::typed_code_args_after_sp(t, k, parse_options::make_lenient());
+                auto typed = imap::detail::resp::typed_code_args_after_sp(t, k, parse_options::make_unlimited());
                 if (typed && t.at_end()) return unsafe("resp-text-code: other that reads as the typed code");
             }
         }

@@ -172,7 +172,7 @@ constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, s
     const char c = s.peek();
     if (s.at_end()) return s.error(errc::invalid_syntax, "value");
     if (c == '(') {
-        if (depth + 1 > opts.max_depth) return s.error(errc::limit_exceeded, "nesting within max_depth");
+        if (depth + 1 > opts.depth_limit()) return s.error(errc::limit_exceeded, "nesting within max_depth");
         s.advance();
         if (auto r = scan_values(s, opts, depth + 1, true); !r) return r.error();
         s.advance(); // ")"
@@ -225,13 +225,8 @@ constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, s
 
 /// Options for re-reading already validated text: no limits, the mode it was parsed in.
 constexpr parse_options reread_options(parse_mode m) noexcept {
-    parse_options o;
-    o.mode = parse_mode::lenient;
     (void)m;
-    o.max_depth = static_cast<std::size_t>(-1) / 2;
-    o.max_list = static_cast<std::size_t>(-1) / 2;
-    o.max_literal = UINT64_MAX;
-    return o;
+    return parse_options::make_unlimited();
 }
 
 /// Reads the value at the start of `rest` (validated text).
@@ -415,7 +410,7 @@ OutIt write_value_list_verbose(OutIt out, const value_list& l) {
 /// Writable when the text re-validates (leniently: it is written in canonical form) and
 /// every string in it is writable in its form.
 constexpr result<void> check_writable(const value_list& l) noexcept {
-    auto r = value_list::parse(l.text(), parse_options::make_lenient());
+    auto r = value_list::parse(l.text(), parse_options::make_unlimited());
     if (!r) return unsafe("generic value list that does not parse", r.error().offset);
     for (auto v : l) {
         if (v.kind == value_kind::string)
@@ -431,7 +426,7 @@ constexpr result<void> check_writable(const value& v) noexcept {
     case value_kind::list: return check_writable(v.items);
     case value_kind::string: return check_writable(v.str);
     default: {
-        auto r = value_list::parse(v.str.text, parse_options::make_lenient());
+        auto r = value_list::parse(v.str.text, parse_options::make_unlimited());
         if (!r || v.str.text.empty() || r->size() != 1) return unsafe("generic token");
         const auto k = (*r->begin()).kind;
         if (k != v.kind) return unsafe("generic token: an atom or number as its kind says");

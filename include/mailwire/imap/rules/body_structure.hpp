@@ -630,7 +630,7 @@ inline result<void> body_fld_lang(scanner& s, body_context& cx, body_node& n) no
 inline result<std::uint32_t> body_extension(scanner& s, body_context& cx, std::size_t depth) noexcept {
     body_extension_node e;
     if (s.peek_is('(')) {
-        if (depth + 1 > cx.opts.max_depth) return s.error(errc::limit_exceeded, "body-extension nesting within max_depth");
+        if (depth + 1 > cx.opts.depth_limit()) return s.error(errc::limit_exceeded, "body-extension nesting within max_depth");
         s.advance();
         e.kind = extension_kind::list;
         std::uint32_t prev = no_index;
@@ -824,7 +824,7 @@ inline result<void> body_type_mpart(scanner& s, body_context& cx, std::uint32_t 
 /// stack and copied, which cost 7 % of a FETCH parse.
 inline result<std::uint32_t> body(scanner& s, body_context& cx, std::size_t depth) {
     if (!s.peek_is('(')) return s.error(errc::invalid_syntax, "body");
-    if (depth + 1 > cx.opts.max_depth) return s.error(errc::limit_exceeded, "body nesting within max_depth");
+    if (depth + 1 > cx.opts.depth_limit()) return s.error(errc::limit_exceeded, "body nesting within max_depth");
     s.advance();
     const std::uint32_t self = detail::index_of(cx.st.nodes.size());
     cx.st.nodes.emplace_back();

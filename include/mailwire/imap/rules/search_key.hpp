@@ -83,7 +83,7 @@ struct nesting_guard {
 };
 /// Takes one level of the budget, or says no (the level is then not taken).
 constexpr bool enter_nesting(std::size_t& depth, const parse_options& opts) noexcept {
-    if (depth >= opts.max_depth) return false;
+    if (depth >= opts.depth_limit()) return false;
     ++depth;
     return true;
 }
@@ -100,7 +100,7 @@ inline constexpr chars::char_set ext_simple_char = chars::digit | chars::char_se
 
 /// Deepest key tree the writer accepts (it recurses); parsed trees are bounded by
 /// opts.max_depth, which is far lower by default.
-inline constexpr std::size_t search_max_write_depth = 1024;
+inline constexpr std::size_t search_max_write_depth = max_depth_ceiling;
 
 // ---- tagged-ext-val (RFC 4466 §3), for extension return options and modifiers ----------
 

@@ -37,13 +37,7 @@ namespace mailwire::imap {
 namespace detail {
 /// Options for re-reading text this library has already validated: lenient (a superset
 /// of strict) and without limits, so iteration never fails on what parsing accepted.
-constexpr parse_options rules_reread_options() noexcept {
-    parse_options o = parse_options::make_lenient();
-    o.max_literal = UINT64_MAX;
-    o.max_depth = SIZE_MAX;
-    o.max_list = SIZE_MAX;
-    return o;
-}
+constexpr parse_options rules_reread_options() noexcept { return parse_options::make_unlimited(); }
 struct section_access;
 } // namespace detail
 
