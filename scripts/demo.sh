@@ -44,4 +44,13 @@ if [[ ! -f "$transcript" ]]; then
   exit 1
 fi
 echo "+ $exe --pop3 $transcript $*"
-exec "$exe" --pop3 "$transcript" "$@"
+rc=0
+"$exe" --pop3 "$transcript" "$@" || rc=$?
+# One line to end on, counted from the tool's own JSON lines (one per message).
+json=$("$exe" --pop3 --json "$transcript" || true)
+ok=$(grep -c '"ok":true' <<<"$json" || true)
+failed=$(grep -c '"ok":false' <<<"$json" || true)
+clients=$(grep -c '"dir":"C"' <<<"$json" || true)
+servers=$(grep -c '"dir":"S"' <<<"$json" || true)
+echo "demo: $((ok + failed)) messages in $transcript ($clients from the client, $servers from the server): $ok parsed, $failed failed"
+exit "$rc"

@@ -101,6 +101,14 @@ for f in /usr/include/catch2/catch.hpp /usr/include/catch2/catch_all.hpp \
 done
 (( catch_found )) || add_pkg catch2
 
+# ---- what the examples need (the test command builds every example) ------
+# examples/imap-fetch: standalone Asio (header-only).
+asio_found=0
+for f in /usr/include/asio.hpp /usr/local/include/asio.hpp; do
+  [[ -e "$f" ]] && asio_found=1
+done
+(( asio_found )) || add_pkg libasio-dev
+
 # ---- sanitizers / libFuzzer (clang + compiler-rt) -------------------------
 need_rt=0
 if (( want_sanitizers || want_fuzz )); then
@@ -172,15 +180,26 @@ if (( ! can_install )); then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-echo "ensure-deps: apt-get update"
-"${sudo_cmd[@]}" apt-get update -qq
+# apt's progress (hundreds of dpkg lines on a fresh machine) goes to a log; the terminal
+# gets one line per step, and the log's tail when a step fails.
+log=${MAILWIRE_DEPS_LOG:-${TMPDIR:-/tmp}/mailwire-ensure-deps.log}
+: >"$log"
+quiet_step() { # quiet_step <what> <command...>
+  local what=$1; shift
+  echo "ensure-deps: $what (log: $log)"
+  if ! "$@" >>"$log" 2>&1; then
+    echo "ensure-deps: failed: $what; the end of $log:" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+}
+quiet_step "apt-get update" "${sudo_cmd[@]}" apt-get update -q
 if (( need_rt )); then
   add_pkg clang
   rt=$(rt_pkg || true)
   [[ -n "$rt" ]] && add_pkg "$rt"
 fi
-echo "ensure-deps: installing ${missing_pkgs[*]}"
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}"
+quiet_step "installing ${missing_pkgs[*]}" "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing_pkgs[@]}"
 
 # The ones apt cannot fix (e.g. too old a cmake) still fail here.
 if (( ${#problems[@]} )); then
