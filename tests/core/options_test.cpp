@@ -50,7 +50,7 @@ struct deep_case {
 };
 
 std::string thread_list(std::size_t d) { // thread-nested = 2*thread-list: "(1 (2)" T(d-1) ")"
-    return d <= 1 ? std::string("(1)") : "(1 (2)" + thread_list(d - 1) + ")";
+    return repeat("(1 (2)", d - 1) + "(1)" + repeat(")", d - 1);
 }
 
 // Each input nests `depth` levels (as max_depth counts them) through one recursive rule.

@@ -1077,7 +1077,6 @@ frame_event frame_first(std::string_view bytes, const parse_options& o = parse_o
 
 TEST_CASE("no literal in a response code: BADCHARSET takes atom or quoted charsets only, parsed or written") {
     response_storage st;
-    const parse_options lenient = parse_options::make_lenient();
     SECTION("parsed: refused in both modes, where the framer ends the status line") {
         const std::string msg = "* NO [BADCHARSET ({3}\r\nabc)] x\r\n";
         const auto ev = frame_first(msg);
@@ -1134,7 +1133,6 @@ TEST_CASE("no literal in a response code: BADCHARSET takes atom or quoted charse
 
 TEST_CASE("parser and framer agree: a server never sends a non-synchronizing literal") {
     response_storage st;
-    const parse_options lenient = parse_options::make_lenient();
     for (std::string_view msg : {"* XFOO {1+}\r\nx\r\n"sv, "* 1 FETCH (BODY[] {1+}\r\nx)\r\n"sv, "* 1 FETCH (BINARY[] ~{1+}\r\nx)\r\n"sv}) {
         INFO(std::string(msg));
         const auto ev = frame_first(msg);
@@ -1167,7 +1165,6 @@ TEST_CASE("parser and framer agree: a server never sends a non-synchronizing lit
 
 TEST_CASE("parser and framer agree on lenient status lines and generic tokens") {
     response_storage st;
-    const parse_options lenient = parse_options::make_lenient();
     SECTION("a response code with no status is free text: no literal after it") {
         const std::string_view msg = "* [FETH (BODY[] {3}\r\n";
         auto r = parse_response(msg, st, lenient);
