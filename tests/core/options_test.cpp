@@ -53,63 +53,79 @@ std::string thread_list(std::size_t d) { // thread-nested = 2*thread-list: "(1 (
     return repeat("(1 (2)", d - 1) + "(1)" + repeat(")", d - 1);
 }
 
-// Each input nests `depth` levels (as max_depth counts them) through one recursive rule.
+std::string nested(std::string_view before, std::size_t n, std::string_view inside, std::string_view after) {
+    return std::string(before) + repeat("(", n) + std::string(inside) + repeat(")", n) + std::string(after);
+}
+
+// Each input nests `depth` levels (as max_depth counts them) through one rule that reads
+// nested data: every such rule, each reached from a command or a response.
 const deep_case deep_cases[] = {
     {"BODYSTRUCTURE multipart", false, true, [](std::size_t d) { // the FETCH list is a level
          return "* 1 FETCH (BODYSTRUCTURE " + repeat("(", d - 1) + "\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)" +
                 repeat(" \"MIXED\")", d - 2) + ")\r\n"; }},
+    {"BODYSTRUCTURE message/rfc822", false, true, [](std::size_t d) {
+         return "* 1 FETCH (BODYSTRUCTURE " +
+                repeat("(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 1 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) ", d - 2) +
+                "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)" + repeat(" 1)", d - 2) + ")\r\n"; }},
     {"body extension", false, true, [](std::size_t d) {
          return "* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1 NIL NIL NIL NIL " +
                 repeat("(", d - 2) + "1" + repeat(")", d - 2) + "))\r\n"; }},
     {"generic values", false, true, [](std::size_t d) { return "* XFOO " + repeat("(", d) + "1" + repeat(")", d) + "\r\n"; }},
+    {"FETCH item of no known kind", false, true, [](std::size_t d) { return nested("* 1 FETCH (X-FOO ", d - 1, "1", ")\r\n"); }},
+    {"LIST extended data", false, true, [](std::size_t d) { return nested("* LIST () \"/\" INBOX (X ", d - 1, "1", ")\r\n"); }},
     {"THREAD", false, true, [](std::size_t d) { return "* THREAD " + thread_list(d) + "\r\n"; }},
     {"ID", false, false, [](std::size_t d) { return "* ID (\"a\" " + repeat("(", d - 1) + "1" + repeat(")", d - 1) + ")\r\n"; }},
     {"SEARCH parentheses", true, true, [](std::size_t d) { return "a SEARCH " + repeat("(", d) + "ALL" + repeat(")", d) + "\r\n"; }},
     {"SEARCH NOT", true, true, [](std::size_t d) { return "a SEARCH " + repeat("NOT ", d) + "ALL\r\n"; }},
+    {"SEARCH OR", true, true, [](std::size_t d) { return "a SEARCH " + repeat("OR ALL ", d) + "ALL\r\n"; }},
+    {"SEARCH FUZZY", true, true, [](std::size_t d) { return "a SEARCH " + repeat("FUZZY ", d) + "ALL\r\n"; }},
+    {"UID SORT search keys", true, true, [](std::size_t d) { return "a UID SORT (DATE) UTF-8 " + repeat("NOT ", d) + "ALL\r\n"; }},
+    {"SEARCH RETURN option value", true, true, [](std::size_t d) { return nested("a SEARCH RETURN (X-Y ", d, "a", ") ALL\r\n"); }},
+    {"FETCH modifier value", true, true, [](std::size_t d) { return nested("a FETCH 1 (FLAGS) (X-Y ", d, "1", ")\r\n"); }},
+    {"STORE modifier value", true, true, [](std::size_t d) { return nested("a STORE 1 (X-Y ", d - 1, "1", ") +FLAGS (\\Seen)\r\n"); }},
+    {"APPEND extension value", true, true, [](std::size_t d) { return nested("a APPEND INBOX X-Y ", d, "1", " {1+}\r\nx\r\n"); }},
+    {"command of no known kind", true, true, [](std::size_t d) { return nested("a XCMD ", d, "x", "\r\n"); }},
     {"SELECT parameters", true, true, [](std::size_t d) {
          return "a SELECT INBOX (X " + repeat("(", d - 1) + "1" + repeat(")", d - 1) + ")\r\n"; }},
 };
 
-// Parses `msg` with max_depth as given; the outcome as text, to compare and print.
+// Parses `msg` with max_depth as given; the outcome as text, to compare and print. With
+// `write`, what parsed is also checked (check_writable, inside to_wire), written back
+// (byte for byte), dumped ({:v}), parsed again from what was written and compared (==).
+template <class Storage, class Parse>
+std::string judge(const std::string& msg, const parse_options& o, bool write, Parse parse) {
+    Storage st, again;
+    auto r = parse(msg, st, o);
+    if (!r) return fmt::format("{}@{}", mailwire::to_string(r.error().code), r.error().offset);
+    if (!write) return "ok";
+    auto w = mailwire::to_wire(*r);
+    if (!w) return "unwritable: " + std::string(w.error().expected);
+    if (*w != msg) return "written differently";
+    if (fmt::format("{:v}", *r).empty()) return "no dump";
+    auto back = parse(*w, again, o);
+    if (!back) return "written bytes do not parse";
+    if (!(*back == *r)) return "parsed back unequal";
+    return "ok";
+}
 std::string outcome(const deep_case& c, const std::string& msg, std::size_t max_depth, bool write) {
     parse_options o;
     o.max_depth = max_depth;
     o.max_line = msg.size();
-    auto judge = [&](const auto& r) -> std::string {
-        if (!r) return fmt::format("{}@{}", mailwire::to_string(r.error().code), r.error().offset);
-        if (write) {
-            auto w = mailwire::to_wire(*r);
-            if (!w) return "unwritable";
-            if (*w != msg) return "written differently";
-            (void)fmt::format("{:v}", *r);
-        }
-        return "ok";
-    };
-    if (c.command) {
-        mailwire::imap::command_storage st;
-        return judge(mailwire::imap::parse_command(msg, st, o));
-    }
-    mailwire::imap::response_storage st;
-    return judge(mailwire::imap::parse_response(msg, st, o));
+    if (c.command)
+        return judge<mailwire::imap::command_storage>(msg, o, write, [](const std::string& m, auto& st, const parse_options& p) {
+            return mailwire::imap::parse_command(m, st, p);
+        });
+    return judge<mailwire::imap::response_storage>(msg, o, write, [](const std::string& m, auto& st, const parse_options& p) {
+        return mailwire::imap::parse_response(m, st, p);
+    });
 }
 
 } // namespace
 
-// The stack a thread pool might give its workers. Sanitizer builds have far larger frames
-// (ASan: about 7 KiB per search-key level); they run the same inputs on 2 MiB and report
-// what they used.
-#if defined(__SANITIZE_ADDRESS__)
-#define MAILWIRE_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MAILWIRE_TEST_ASAN 1
-#endif
-#endif
-#ifdef MAILWIRE_TEST_ASAN
-constexpr std::size_t deep_stack_size = 2 * 1024 * 1024;
-#else
+// The stack a thread pool might give its workers, in every build: the nested rules are
+// loops over a fixed array of at most max_depth_ceiling levels, so their stack use does
+// not grow with the depth, even with ASan's -O0 frames.
 constexpr std::size_t deep_stack_size = 256 * 1024;
-#endif
 
 TEST_CASE("max_depth_ceiling: any max_depth is safe, every recursive rule at the ceiling runs on a small stack", "[options][depth]") {
     STATIC_REQUIRE(parse_options{}.depth_limit() == parse_options{}.max_depth);
@@ -130,12 +146,51 @@ TEST_CASE("max_depth_ceiling: any max_depth is safe, every recursive rule at the
         REQUIRE(run.ran);
         if (c.valid) CHECK(got_at == "ok");
         else CHECK(got_at.rfind("limit_exceeded@", 0) != 0);
+        // Refused at the "(" (or NOT / OR / FUZZY) that opens level max_depth_ceiling + 1:
+        // the same offset as with max_depth at the ceiling.
         CHECK(got_above.rfind("limit_exceeded@", 0) == 0);
+        CHECK(got_above == outcome(c, above, max_depth_ceiling, false));
+        if (got_above.rfind("limit_exceeded@", 0) == 0) {
+            const std::size_t at_byte = std::stoul(got_above.substr(std::string_view("limit_exceeded@").size()));
+            REQUIRE(at_byte < above.size());
+            CHECK(std::string_view("(NOF").find(above[at_byte]) != std::string_view::npos);
+        }
         CHECK(got_far.rfind("limit_exceeded@", 0) == 0);
-        CHECK(run.used < deep_stack_size);
+        CHECK(got_far == outcome(c, far_above, max_depth_ceiling, false));
+        // Well under the stack, with room to spare for the caller's own frames.
+        CHECK(run.used < deep_stack_size / 2);
         fmt::print("max_depth_ceiling {}: {} used {} of {} bytes of stack\n", max_depth_ceiling, c.name, run.used, deep_stack_size);
         // At the default limit the same input is refused; at the default depth it is read.
         CHECK(outcome(c, at, parse_options{}.max_depth, false).rfind("limit_exceeded@", 0) == 0);
         if (c.valid) CHECK(outcome(c, c.make(parse_options{}.max_depth), parse_options{}.max_depth, true) == "ok");
     }
+}
+
+TEST_CASE("max_depth_ceiling: generic values nested deeper, built by hand, are refused by check_writable on a small stack", "[options][depth]") {
+    using mailwire::imap::value_list;
+    // 100,000 levels, which no parse makes (value_list::make takes any text).
+    const std::string text = nested("", 100000, "1", "");
+    const value_list deep = value_list::make(text, mailwire::parse_mode::lenient);
+    bool refused = false, format_refused = false, equal = false;
+    std::size_t refused_at = 0;
+    std::string dump;
+    const auto run = mailwire_test::run_on_small_stack(deep_stack_size, [&] {
+        auto ok = check_writable(deep);
+        refused = !ok && ok.error().code == errc::unsafe_value;
+        if (!ok) refused_at = ok.error().offset;
+        try {
+            (void)fmt::format("{}", deep);
+        } catch (const fmt::format_error&) {
+            format_refused = true;
+        }
+        dump = fmt::format("{:v}", deep); // the dump shows any value, without recursion
+        equal = deep == deep;
+    });
+    REQUIRE(run.ran);
+    CHECK(refused);
+    CHECK(refused_at == max_depth_ceiling); // the "(" that opens level max_depth_ceiling + 1
+    CHECK(format_refused);
+    CHECK(dump == text);
+    CHECK(equal);
+    CHECK(run.used < deep_stack_size / 2);
 }

@@ -778,42 +778,51 @@ inline result<response> fetch_response(scanner& s, std::uint32_t n, parse_ctx& c
     return response{fetch_data{n, list_view<msg_att>(c.st.fetch_items, first, count)}};
 }
 
-/// thread-list = "(" (thread-members / thread-nested) ")"          (RFC 5256 §5)
+/// thread-list    = "(" (thread-members / thread-nested) ")"
+/// thread-members = nz-number *(SP nz-number) [SP thread-nested]
+/// thread-nested  = 2*thread-list                                   (RFC 5256 §5)
 /// Validated, not stored: the caller keeps the bytes as a value_list. `depth` is the
-/// nesting already open; each thread-list counts against max_depth.
-constexpr result<void> thread_list(scanner& s, const parse_options& opts, std::size_t depth) noexcept;
-
-/// thread-nested = 2*thread-list                                    (RFC 5256 §5)
-constexpr result<void> thread_nested(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
-    std::size_t lists = 0;
-    while (s.peek_is('(')) {
-        if (++lists > opts.max_list) return s.error(errc::limit_exceeded, "thread-lists within max_list");
-        if (auto r = thread_list(s, opts, depth); !r) return r;
-    }
-    if (lists < 2) return s.error(errc::invalid_syntax, "thread-list (thread-nested holds two or more)");
-    return {};
-}
-
-/// thread-members = nz-number *(SP nz-number) [SP thread-nested]    (RFC 5256 §5)
-constexpr result<void> thread_members(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
-    for (std::size_t members = 1;; ++members) {
-        if (members > opts.max_list) return s.error(errc::limit_exceeded, "thread members within max_list");
-        if (auto n = nz_number(s); !n) return n.error();
-        if (!s.consume(' ')) return {};
-        if (s.peek_is('(')) return thread_nested(s, opts, depth);
-    }
-}
-
+/// nesting already open; each thread-list counts against max_depth. Nested lists are
+/// read by one loop, not by recursion (see max_depth_ceiling).
 constexpr result<void> thread_list(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
-    if (depth + 1 > opts.depth_limit()) return s.error(errc::limit_exceeded, "thread nesting within max_depth");
-    if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" thread-list");
-    if (s.peek_is('(')) {
-        if (auto r = thread_nested(s, opts, depth + 1); !r) return r;
-    } else if (auto r = thread_members(s, opts, depth + 1); !r) {
-        return r;
+    // The thread-lists read so far in the thread-nested of each open list (1-based).
+    std::size_t lists[max_depth_ceiling + 1];
+    std::size_t level = 0;
+    enum class at : std::uint8_t { list, nested, close } next = at::list;
+    for (;;) {
+        switch (next) {
+        case at::list: // a thread-list starts here
+            if (depth + level + 1 > opts.depth_limit()) return s.error(errc::limit_exceeded, "thread nesting within max_depth");
+            if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" thread-list");
+            lists[++level] = 0;
+            next = at::nested;
+            if (s.peek_is('(')) break;
+            for (std::size_t members = 1;; ++members) { // thread-members
+                if (members > opts.max_list) return s.error(errc::limit_exceeded, "thread members within max_list");
+                if (auto n = nz_number(s); !n) return n.error();
+                if (!s.consume(' ')) {
+                    next = at::close;
+                    break;
+                }
+                if (s.peek_is('(')) break;
+            }
+            break;
+        case at::nested: // thread-nested of the list at `level`
+            if (s.peek_is('(')) {
+                if (++lists[level] > opts.max_list) return s.error(errc::limit_exceeded, "thread-lists within max_list");
+                next = at::list;
+                break;
+            }
+            if (lists[level] < 2) return s.error(errc::invalid_syntax, "thread-list (thread-nested holds two or more)");
+            next = at::close;
+            break;
+        case at::close:
+            if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\" ending thread-list");
+            if (--level == 0) return {};
+            next = at::nested;
+            break;
+        }
     }
-    if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\" ending thread-list");
-    return {};
 }
 
 /// *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"] up to the line end.

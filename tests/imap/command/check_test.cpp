@@ -154,3 +154,43 @@ TEST_CASE("check_writable: tag and list rules per command", "[imap][command][che
     so.search.has_charset = false;
     refused(command{tag{"a"}, so}); // SORT: charset and keys required
 }
+
+// ---- nesting beyond max_depth_ceiling, on a small stack ------------------------------------
+
+#include <vector>
+
+#include "support/small_stack.hpp"
+
+TEST_CASE("check_writable: a parameter value nested deeper than max_depth_ceiling, built by hand, is refused on a 256 KiB stack", "[imap][command][check]") {
+    // SELECT INBOX (X ((...(1)...))): the value's groups, 100,000 deep, which no parse makes.
+    std::vector<token> ts{token::open_paren(true)};
+    for (int i = 0; i < 100000; ++i) ts.push_back(token::open_paren(false));
+    ts.push_back(token::word("1", false));
+    for (int i = 0; i <= 100000; ++i) ts.push_back(token::close_paren());
+    select_param p;
+    p.text = "X";
+    p.value = ts;
+    command_storage st;
+    command c = parse("a SELECT INBOX (X 1)\r\n", st);
+    std::get<cmd::select>(c.body).params = std::span<const select_param>(&p, 1);
+    bool refused_deep = false, dumped = false;
+    std::string why;
+    const auto run = mailwire_test::run_on_small_stack(256 * 1024, [&] {
+        auto ok = check_writable(c);
+        refused_deep = !ok && ok.error().code == errc::unsafe_value;
+        if (!ok) why = std::string(ok.error().expected);
+        dumped = !fmt::format("{:v}", c).empty();
+    });
+    REQUIRE(run.ran);
+    CHECK(refused_deep);
+    CHECK(why == "tagged-ext-comp: nesting within max_depth_ceiling");
+    CHECK(dumped);
+    CHECK(run.used < 128 * 1024);
+    // Within the ceiling the same shape is writable and reads back equal.
+    ts.erase(ts.begin() + 3, ts.begin() + 100001);
+    ts.erase(ts.end() - 99998, ts.end());
+    REQUIRE(ts.size() == 7);
+    p.value = ts;
+    CHECK(fmt::format("{}", c) == "a SELECT INBOX (X (((1))))\r\n");
+    round_trips(c);
+}

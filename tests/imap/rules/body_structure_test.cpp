@@ -596,3 +596,114 @@ TEST_CASE("body: readable forms of parameters and extensions", "[imap][body][wri
     CHECK(b->first_extension() == b->first_extension());
     CHECK(fmt::format("{:v}", *b) == R"x(1 text/plain ("A"="1") enc="7BIT" size=1 lines=1 ext=(2 "x" NIL))x");
 }
+
+// ---- nesting at and beyond max_depth_ceiling, on a small stack -----------------------------
+
+#include "support/small_stack.hpp"
+
+namespace {
+
+// nested_multipart(levels) built by hand, as a caller may (nothing bounds its depth).
+body_part build_nested_multipart(body_storage& st, std::size_t levels) {
+    st.clear();
+    const auto quoted = [](std::string_view s) { return string_value{string_form::quoted, s, false, false}; };
+    for (std::size_t i = 0; i + 1 < levels; ++i) {
+        auto& n = st.nodes.emplace_back();
+        n.kind = body_kind::multipart;
+        n.type = quoted("MULTIPART");
+        n.subtype = quoted("MIXED");
+        n.first_child = static_cast<std::uint32_t>(i + 1);
+        n.child_count = 1;
+    }
+    auto& t = st.nodes.emplace_back();
+    t.kind = body_kind::text;
+    t.type = quoted("TEXT");
+    t.subtype = quoted("PLAIN");
+    t.encoding = quoted("7BIT");
+    t.octets = 1;
+    t.lines = 1;
+    return body_part{&st, 0};
+}
+
+// A text part whose one body-extension is `levels` lists, each around the next, around 1.
+body_part build_nested_extension(body_storage& st, std::size_t levels) {
+    build_nested_multipart(st, 1);
+    auto& t = st.nodes[0];
+    t.ext_fields = 4;
+    t.ext_first = 0;
+    t.ext_count = 1;
+    for (std::size_t i = 0; i < levels; ++i) {
+        auto& e = st.extensions.emplace_back();
+        e.kind = extension_kind::list;
+        e.first_child = static_cast<std::uint32_t>(i + 1);
+        e.count = 1;
+    }
+    auto& leaf = st.extensions.emplace_back();
+    leaf.kind = extension_kind::number;
+    leaf.number = 1;
+    return body_part{&st, 0};
+}
+
+} // namespace
+
+TEST_CASE("body: at max_depth_ceiling parsed, checked, written and compared on a 256 KiB stack, and deeper trees built by hand are refused", "[imap][body][limits]") {
+    constexpr std::size_t ceiling = mailwire::max_depth_ceiling;
+    parse_options raised;
+    raised.max_depth = SIZE_MAX;
+    raised.max_line = SIZE_MAX;
+    const std::string at = nested_multipart(ceiling);
+    const std::string above = nested_multipart(ceiling + 1);
+    bool parsed = false, writable = false, equal = false, equal_by_hand = false, dumped = false;
+    std::string wire, above_error;
+    bool deep_refused = false, deep_dumped = false, deep_equal = true, deep_format_refused = false, ext_refused = false;
+    std::string deep_why, ext_why;
+    const auto run = mailwire_test::run_on_small_stack(256 * 1024, [&] {
+        body_storage st, again, by_hand;
+        auto a = parse_body(at, st, raised); // max_depth raised past the ceiling: read as the ceiling
+        parsed = a.has_value();
+        if (!a) return;
+        writable = check_writable(*a).has_value();
+        if (auto w = mailwire::to_wire(*a)) wire = *w;
+        auto b = parse_body(wire, again, raised);
+        equal = b && *b == *a;
+        equal_by_hand = build_nested_multipart(by_hand, ceiling) == *a;
+        dumped = fmt::format("{:v}", *a).find("1.1.1 ") != std::string::npos;
+        body_storage st2;
+        auto r = parse_body(above, st2, raised);
+        if (!r) above_error = fmt::format("{}@{}", mailwire::to_string(r.error().code), r.error().offset);
+
+        // 100,000 levels, which no parse makes: refused with an error, walked without recursion.
+        body_storage deep;
+        const body_part d = build_nested_multipart(deep, 100000);
+        auto ok = check_writable(d);
+        deep_refused = !ok && ok.error().code == errc::unsafe_value;
+        if (!ok) deep_why = std::string(ok.error().expected);
+        deep_dumped = fmt::format("{:v}", d).find("not shown") != std::string::npos;
+        deep_equal = d == d; // deeper than the ceiling compares unequal
+        try {
+            (void)fmt::format("{}", d);
+        } catch (const fmt::format_error&) {
+            deep_format_refused = true;
+        }
+        body_storage ext;
+        auto e = check_writable(build_nested_extension(ext, 100000));
+        ext_refused = !e && e.error().code == errc::unsafe_value;
+        if (!e) ext_why = std::string(e.error().expected);
+    });
+    REQUIRE(run.ran);
+    CHECK(parsed);
+    CHECK(writable);
+    CHECK(wire == at);
+    CHECK(equal);
+    CHECK(equal_by_hand);
+    CHECK(dumped);
+    CHECK(above_error == fmt::format("limit_exceeded@{}", ceiling)); // at the "(" of level ceiling + 1
+    CHECK(deep_refused);
+    CHECK(deep_why == "body: nesting deeper than max_depth_ceiling");
+    CHECK(deep_dumped);
+    CHECK_FALSE(deep_equal);
+    CHECK(deep_format_refused);
+    CHECK(ext_refused);
+    CHECK(ext_why == "body-extension: nesting deeper than max_depth_ceiling");
+    CHECK(run.used < 128 * 1024);
+}

@@ -638,3 +638,75 @@ TEST_CASE("search: readable {:v} presentation", "[imap][search][format]") {
           "search-program CHARSET atom \"UTF-8\" ([OR set $ set 1:2]) TEXT literal \"abc\"");
     CHECK(fmt::format("{:v}", partial_range{true, 1, 100}) == "partial-range -1:-100");
 }
+
+// ---- nesting at and beyond max_depth_ceiling, on a small stack -----------------------------
+
+#include "support/small_stack.hpp"
+
+TEST_CASE("search: at max_depth_ceiling parsed, checked, written and dumped on a 256 KiB stack, and deeper programs built by hand are refused", "[imap][search][limits]") {
+    constexpr std::size_t ceiling = mailwire::max_depth_ceiling;
+    STATIC_REQUIRE(mailwire::imap::search_max_write_depth == ceiling);
+    parse_options raised;
+    raised.max_depth = SIZE_MAX;
+    auto nots = [](std::size_t n) {
+        std::string s;
+        for (std::size_t i = 0; i < n; ++i) s += "NOT ";
+        return s + "ALL";
+    };
+    auto parens = [](std::size_t n) { return std::string(n, '(') + "ALL" + std::string(n, ')'); };
+    bool parsed = false, writable = false, equal = false, dump_threw = true;
+    std::string wire, dump, wire_parens, above_error;
+    bool deep_refused = false, deep_format_refused = false, deep_dump_refused = false;
+    std::string deep_why;
+    const auto run = mailwire_test::run_on_small_stack(256 * 1024, [&] {
+        search_program p, again, q;
+        parsed = parse_search_program(nots(ceiling), p, raised).has_value() &&
+                 parse_search_program(parens(ceiling), q, raised).has_value();
+        if (!parsed) return;
+        writable = check_writable(p).has_value() && check_writable(q).has_value();
+        wire = fmt::format("{}", p);
+        wire_parens = fmt::format("{}", q);
+        equal = parse_search_program(wire, again, raised).has_value() && again == p;
+        try {
+            dump = fmt::format("{:v}", p); // threw format_error at 10,000 levels before the ceiling
+            dump_threw = false;
+        } catch (const fmt::format_error&) {
+        }
+        search_program above;
+        auto r = parse_search_program(nots(ceiling + 1), above, raised);
+        if (!r) above_error = fmt::format("{}@{}", mailwire::to_string(r.error().code), r.error().offset);
+
+        // 100,000 NOTs, which no parse makes: refused with an error, walked without recursion.
+        search_program deep;
+        const std::uint32_t n = 100000;
+        for (std::uint32_t i = 0; i < n; ++i) deep.nodes.push_back(search_node{search_key_kind::not_, n + 1, 1});
+        deep.nodes.push_back(search_node{search_key_kind::all, n + 1, 0});
+        auto ok = check_writable(deep);
+        deep_refused = !ok && ok.error().code == errc::unsafe_value;
+        if (!ok) deep_why = std::string(ok.error().expected);
+        try {
+            (void)fmt::format("{}", deep);
+        } catch (const fmt::format_error&) {
+            deep_format_refused = true;
+        }
+        try {
+            (void)fmt::format("{:v}", deep);
+        } catch (const fmt::format_error&) {
+            deep_dump_refused = true;
+        }
+    });
+    REQUIRE(run.ran);
+    CHECK(parsed);
+    CHECK(writable);
+    CHECK(wire == nots(ceiling));
+    CHECK(wire_parens == parens(ceiling));
+    CHECK(equal);
+    CHECK_FALSE(dump_threw);
+    CHECK(dump.rfind("search-program [NOT [NOT ", 0) == 0);
+    CHECK(above_error == fmt::format("limit_exceeded@{}", 4 * ceiling)); // at the NOT that opens level ceiling + 1
+    CHECK(deep_refused);
+    CHECK(deep_why == "search program: nesting beyond search_max_write_depth");
+    CHECK(deep_format_refused);
+    CHECK(deep_dump_refused);
+    CHECK(run.used < 128 * 1024);
+}

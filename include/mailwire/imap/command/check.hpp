@@ -173,33 +173,42 @@ constexpr result<void> check_generic_tokens(std::span<const token> ts, char name
     return {};
 }
 
-// tagged-ext-comp / option-val-comp, as parse.hpp reads them.
+// tagged-ext-comp / option-val-comp, as parse.hpp reads them. Nested groups are checked
+// by this one loop, not by recursion; more than max_depth_ceiling of them cannot parse.
 constexpr result<void> check_comp(std::span<const token> ts, std::size_t& i, bool first_space) noexcept {
     bool expect_space = first_space;
     bool any = false;
-    while (i < ts.size() && ts[i].kind != token_kind::close) {
-        const token& t = ts[i];
-        if (t.space_before != expect_space) return unsafe("tagged-ext-comp: one SP between items", i);
-        if (t.kind == token_kind::open) {
+    std::size_t open = 0; // groups opened here and not yet closed
+    for (;;) {
+        if (i < ts.size() && ts[i].kind != token_kind::close) {
+            const token& t = ts[i];
+            if (t.space_before != expect_space) return unsafe("tagged-ext-comp: one SP between items", i);
             ++i;
-            if (i < ts.size() && ts[i].kind == token_kind::close) return unsafe("tagged-ext-comp: \"()\" inside", i);
-            if (auto ok = check_comp(ts, i, false); !ok) return ok;
-            if (i >= ts.size() || ts[i].space_before) return unsafe("tagged-ext-comp: \")\"", i);
-            ++i;
-        } else {
+            if (t.kind == token_kind::open) {
+                if (i < ts.size() && ts[i].kind == token_kind::close) return unsafe("tagged-ext-comp: \"()\" inside", i);
+                if (++open >= max_depth_ceiling) return unsafe("tagged-ext-comp: nesting within max_depth_ceiling", i - 1);
+                expect_space = false;
+                any = false;
+                continue;
+            }
             if (t.kind == token_kind::atom) {
                 if (t.text.empty() || chars_cmd::comp_word_char.span(t.text) != t.text.size())
-                    return unsafe("tagged-ext-comp: astring", i);
+                    return unsafe("tagged-ext-comp: astring", i - 1);
             } else if (auto ok = check_token_value(t); !ok) {
                 return ok;
             }
-            ++i;
+            expect_space = true;
+            any = true;
+            continue;
         }
+        if (!any) return unsafe("tagged-ext-comp: an item", i);
+        if (open == 0) return {};
+        if (i >= ts.size() || ts[i].space_before) return unsafe("tagged-ext-comp: \")\"", i);
+        ++i;
+        --open;
         expect_space = true;
         any = true;
     }
-    if (!any) return unsafe("tagged-ext-comp: an item", i);
-    return {};
 }
 
 /// tagged-ext-val tokens (`option` = option-value: always "(" non-empty ")").

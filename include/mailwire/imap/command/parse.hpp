@@ -238,28 +238,34 @@ inline result<std::span<const token>> generic_args(context& c) {
 namespace detail_rules {
 // tagged-ext-comp / option-val-comp: comp *(SP comp) where comp = astring / "(" comp ")"
 // (never empty; only the outermost "(" [tagged-ext-comp] ")" of tagged-ext-val may be).
+// Nested groups are read by this one loop, not by recursion (see max_depth_ceiling).
 inline result<void> ext_comp(context& c, imap::detail::list_builder<token>& out, bool first_space) {
     bool space = first_space;
+    std::size_t open = 0; // groups opened here and not yet closed
     for (;;) {
         if (auto ok = out.room(c.s); !ok) return ok.error();
         if (c.s.peek_is('(')) {
             if (auto ok = open_paren(c); !ok) return ok.error();
             if (auto ok = out.push(token::open_paren(space), c.s); !ok) return ok.error();
-            if (auto ok = ext_comp(c, out, false); !ok) return ok;
+            ++open;
+            space = false;
+            continue;
+        }
+        auto t = generic_value_token(c, chars_cmd::comp_word_char, space);
+        if (!t) return parse_error{t.error().code, t.error().offset,
+                                   t.error().code == errc::invalid_syntax ? std::string_view("tagged-ext-comp")
+                                                                          : t.error().expected};
+        if (auto ok = out.push(*t, c.s); !ok) return ok.error();
+        // An item ended: SP and the next item of its group, or the group's ")".
+        while (!c.s.peek_is(' ') || c.s.peek(1) == ')') {
+            if (open == 0) return {};
             if (auto ok = close_paren(c, "SP or \")\""); !ok) return ok.error();
             if (auto ok = out.push(token::close_paren(), c.s); !ok) return ok.error();
-        } else {
-            auto t = generic_value_token(c, chars_cmd::comp_word_char, space);
-            if (!t) return parse_error{t.error().code, t.error().offset,
-                                       t.error().code == errc::invalid_syntax ? std::string_view("tagged-ext-comp")
-                                                                              : t.error().expected};
-            if (auto ok = out.push(*t, c.s); !ok) return ok.error();
+            --open;
         }
-        if (!c.s.peek_is(' ') || c.s.peek(1) == ')') break;
         c.s.advance();
         space = true;
     }
-    return {};
 }
 } // namespace detail_rules
 

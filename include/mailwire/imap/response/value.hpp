@@ -127,57 +127,11 @@ struct value {
 
 namespace detail::resp {
 
-/// Scans one generic value at `s` (without consuming it on failure semantics: the caller
-/// only uses the scanner's position on success). `depth` counts the parentheses already
-/// open in the message; one more over opts.max_depth is limit_exceeded at the "(".
-constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, std::size_t depth) noexcept;
-
-/// *(value SP) until ")" (in_list) or the end of the line (CR, LF or end of input).
-/// Lenient mode accepts doubled SP and SP before ")" / the line end (Exchange, Yahoo).
-constexpr result<void> scan_values(scanner& s, const parse_options& opts, std::size_t depth, bool in_list) noexcept {
-    std::size_t count = 0;
-    bool prev_list = false;
-    bool first = true;
-    for (;;) {
-        const char c = s.peek();
-        if (s.at_end() || c == '\r' || c == '\n' || (in_list && c == ')')) {
-            if (in_list && c != ')') return s.error(errc::invalid_syntax, "\")\"");
-            return {};
-        }
-        if (!first) {
-            const std::size_t sp_at = s.pos();
-            std::size_t n = 0;
-            while (s.consume(' ')) ++n;
-            const char d = s.peek();
-            const bool ends = s.at_end() || d == '\r' || d == '\n' || (in_list && d == ')');
-            if (n == 0) {
-                if (!(prev_list && d == '(')) return s.error(errc::invalid_syntax, in_list ? "SP or \")\"" : "SP or CRLF");
-            } else if (n > 1 || ends) {
-                if (opts.strict())
-                    return s.error_at(n > 1 ? sp_at + 1 : sp_at, errc::strict_violation,
-                                      "single SP between values (doubled or trailing SP is a server quirk)");
-                if (ends) continue;
-            }
-        }
-        if (++count > opts.max_list) return s.error(errc::limit_exceeded, "list within max_list");
-        auto v = scan_value(s, opts, depth);
-        if (!v) return v.error();
-        prev_list = v->kind == value_kind::list;
-        first = false;
-    }
-}
-
-constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+/// Scans one value that is not a list (quoted, literal, literal8, NIL or a bare token).
+constexpr result<value_scan> scan_leaf(scanner& s, const parse_options& opts) noexcept {
     const std::size_t start = s.pos();
     const char c = s.peek();
     if (s.at_end()) return s.error(errc::invalid_syntax, "value");
-    if (c == '(') {
-        if (depth + 1 > opts.depth_limit()) return s.error(errc::limit_exceeded, "nesting within max_depth");
-        s.advance();
-        if (auto r = scan_values(s, opts, depth + 1, true); !r) return r.error();
-        s.advance(); // ")"
-        return value_scan{s.pos() - start, value_kind::list};
-    }
     if (c == '"') {
         auto q = rules::quoted(s, opts, session_syntax{true});
         if (!q) return q.error();
@@ -223,6 +177,74 @@ constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, s
     return value_scan{tok.size(), all_digits ? value_kind::number : value_kind::atom};
 }
 
+/// *(value SP) until ")" (in_list) or the end of the line (CR, LF or end of input).
+/// Lenient mode accepts doubled SP and SP before ")" / the line end (Exchange, Yahoo).
+/// `depth` counts the parentheses already open in the message; a "(" that would open one
+/// more than opts.depth_limit() is limit_exceeded at the "(". Nested lists are read by
+/// this one loop, not by recursion: the stack it uses does not grow with the nesting.
+constexpr result<void> scan_values(scanner& s, const parse_options& opts, std::size_t depth, bool in_list) noexcept {
+    // Items read so far in each list open here (level 0: the caller's list or line).
+    std::size_t counts[max_depth_ceiling + 1];
+    std::size_t level = 0;
+    counts[0] = 0;
+    bool prev_list = false;
+    bool first = true;
+    for (;;) {
+        const bool inside = in_list || level > 0;
+        const char c = s.peek();
+        if (s.at_end() || c == '\r' || c == '\n' || (inside && c == ')')) {
+            if (inside && c != ')') return s.error(errc::invalid_syntax, "\")\"");
+            if (level == 0) return {};
+            s.advance(); // ")" ends the list at `level`: an item of the level around it
+            --level;
+            prev_list = true;
+            first = false;
+            continue;
+        }
+        if (!first) {
+            const std::size_t sp_at = s.pos();
+            std::size_t n = 0;
+            while (s.consume(' ')) ++n;
+            const char d = s.peek();
+            const bool ends = s.at_end() || d == '\r' || d == '\n' || (inside && d == ')');
+            if (n == 0) {
+                if (!(prev_list && d == '(')) return s.error(errc::invalid_syntax, inside ? "SP or \")\"" : "SP or CRLF");
+            } else if (n > 1 || ends) {
+                if (opts.strict())
+                    return s.error_at(n > 1 ? sp_at + 1 : sp_at, errc::strict_violation,
+                                      "single SP between values (doubled or trailing SP is a server quirk)");
+                if (ends) continue;
+            }
+        }
+        if (++counts[level] > opts.max_list) return s.error(errc::limit_exceeded, "list within max_list");
+        if (s.peek_is('(')) {
+            if (depth + level + 1 > opts.depth_limit()) return s.error(errc::limit_exceeded, "nesting within max_depth");
+            s.advance();
+            counts[++level] = 0;
+            prev_list = false;
+            first = true;
+            continue;
+        }
+        auto v = scan_leaf(s, opts);
+        if (!v) return v.error();
+        prev_list = false;
+        first = false;
+    }
+}
+
+/// Scans one generic value at `s` (the caller only uses the scanner's position on
+/// success). `depth` counts the parentheses already open in the message; one more over
+/// opts.depth_limit() is limit_exceeded at the "(".
+constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+    const std::size_t start = s.pos();
+    if (!s.peek_is('(')) return scan_leaf(s, opts);
+    if (depth + 1 > opts.depth_limit()) return s.error(errc::limit_exceeded, "nesting within max_depth");
+    s.advance();
+    if (auto r = scan_values(s, opts, depth + 1, true); !r) return r.error();
+    s.advance(); // ")"
+    return value_scan{s.pos() - start, value_kind::list};
+}
+
 /// Options for re-reading already validated text: no limits, the mode it was parsed in.
 constexpr parse_options reread_options(parse_mode m) noexcept {
     (void)m;
@@ -258,6 +280,51 @@ constexpr value read_value(std::string_view rest, std::size_t& len) noexcept {
     }
     return v;
 }
+
+/// What one step of a value_cursor met.
+enum class value_step : std::uint8_t { end, open, close, leaf };
+
+/// Walks validated value text one token at a time, into and out of lists: "(" and ")" are
+/// steps of their own, so writing, checking and comparing nested values is a loop, and
+/// the stack it uses does not grow with the nesting (see max_depth_ceiling).
+class value_cursor {
+public:
+    constexpr explicit value_cursor(std::string_view text) noexcept : rest_(text) {}
+    /// The next step. For open and leaf, `v` is the value (for a list, only its kind and
+    /// sp_before) and `first` says whether it is the first item of its list.
+    constexpr value_step next(value& v, bool& first) noexcept {
+        bool sp = false;
+        while (!rest_.empty() && rest_.front() == ' ') {
+            rest_.remove_prefix(1);
+            sp = true;
+        }
+        if (rest_.empty()) return value_step::end;
+        first = first_;
+        if (rest_.front() == ')') {
+            rest_.remove_prefix(1);
+            first_ = false;
+            return value_step::close;
+        }
+        if (rest_.front() == '(') {
+            rest_.remove_prefix(1);
+            v = value{};
+            v.kind = value_kind::list;
+            v.sp_before = sp && !first;
+            first_ = true;
+            return value_step::open;
+        }
+        std::size_t len = 0;
+        v = read_value(rest_, len);
+        v.sp_before = sp && !first;
+        rest_.remove_prefix(len);
+        first_ = false;
+        return value_step::leaf;
+    }
+
+private:
+    std::string_view rest_;
+    bool first_ = true;
+};
 
 } // namespace detail::resp
 
@@ -303,15 +370,27 @@ constexpr value_list::iterator value_list::end() const noexcept { return iterato
 constexpr std::size_t value_list::size() const noexcept {
     return mailwire::detail::count_elements(*this);
 }
+/// Item by item, into nested lists without recursion. Whether SP separated two items only
+/// matters between touching lists.
 constexpr bool operator==(const value_list& a, const value_list& b) noexcept {
-    auto i = a.begin(), j = b.begin();
-    for (; i != a.end() && j != b.end(); ++i, ++j) {
-        value x = *i, y = *j;
-        // Whether SP separated two items only matters between touching lists.
-        if (!(x.is_list() && y.is_list())) x.sp_before = y.sp_before = false;
-        if (!(x == y)) return false;
+    detail::resp::value_cursor i(a.text()), j(b.text());
+    value x, y;
+    bool fx = true, fy = true;
+    for (;;) {
+        const auto step = i.next(x, fx);
+        if (j.next(y, fy) != step) return false;
+        switch (step) {
+        case detail::resp::value_step::end: return true;
+        case detail::resp::value_step::close: break;
+        case detail::resp::value_step::open:
+            if (x.sp_before != y.sp_before) return false;
+            break;
+        case detail::resp::value_step::leaf:
+            x.sp_before = y.sp_before = false;
+            if (!(x == y)) return false;
+            break;
+        }
     }
-    return i == a.end() && j == b.end();
 }
 
 constexpr result<value_list> value_list::parse(std::string_view text, const parse_options& opts) {
@@ -346,79 +425,86 @@ constexpr result<imap::value_list> generic_values(scanner& s, const parse_option
 } // namespace rules
 
 namespace detail::resp {
+/// A value that is not a list.
 template <class OutIt>
-OutIt write_value_list(OutIt out, const value_list& l);
-
-template <class OutIt>
-OutIt write_value(OutIt out, const value& v) {
+OutIt write_leaf(OutIt out, const value& v, bool verbose) {
     switch (v.kind) {
     case value_kind::nil: return fmt::format_to(out, "NIL");
-    case value_kind::list:
-        *out++ = '(';
-        out = write_value_list(out, v.items);
-        *out++ = ')';
-        return out;
-    case value_kind::string: return write_response_string(out, v.str);
+    case value_kind::list: return out;
+    case value_kind::string: return verbose ? write_display(out, v.str.chars()) : write_response_string(out, v.str);
     default:
         for (char c : v.str.text) *out++ = c;
         return out;
     }
 }
 
-/// Canonical form: one SP between values; touching lists stay touching.
+/// Canonical form: one SP between values; touching lists stay touching. Verbose: one SP
+/// between any two items. A loop over the tokens, nested lists included (value_cursor).
+template <class OutIt>
+OutIt write_values(OutIt out, std::string_view text, bool verbose) {
+    value_cursor c(text);
+    value v;
+    bool first = true;
+    for (;;) {
+        switch (c.next(v, first)) {
+        case value_step::end: return out;
+        case value_step::close: *out++ = ')'; break;
+        case value_step::open:
+            if (verbose ? !first : v.sp_before) *out++ = ' ';
+            *out++ = '(';
+            break;
+        case value_step::leaf:
+            if (verbose ? !first : v.sp_before) *out++ = ' ';
+            out = write_leaf(out, v, verbose);
+            break;
+        }
+    }
+}
+
 template <class OutIt>
 OutIt write_value_list(OutIt out, const value_list& l) {
-    bool first = true;
-    for (auto v : l) {
-        if (!first && v.sp_before) *out++ = ' ';
-        first = false;
-        out = write_value(out, v);
-    }
+    return write_values(out, l.text(), false);
+}
+
+template <class OutIt>
+OutIt write_value(OutIt out, const value& v) {
+    if (v.kind != value_kind::list) return write_leaf(out, v, false);
+    *out++ = '(';
+    out = write_values(out, v.items.text(), false);
+    *out++ = ')';
     return out;
 }
 
 template <class OutIt>
-OutIt write_value_list_verbose(OutIt out, const value_list& l);
+OutIt write_value_list_verbose(OutIt out, const value_list& l) {
+    return write_values(out, l.text(), true);
+}
 
 template <class OutIt>
 OutIt write_value_verbose(OutIt out, const value& v) {
-    switch (v.kind) {
-    case value_kind::nil: return fmt::format_to(out, "NIL");
-    case value_kind::list:
-        *out++ = '(';
-        out = write_value_list_verbose(out, v.items);
-        *out++ = ')';
-        return out;
-    case value_kind::string: return write_display(out, v.str.chars());
-    default:
-        for (char c : v.str.text) *out++ = c;
-        return out;
-    }
-}
-template <class OutIt>
-OutIt write_value_list_verbose(OutIt out, const value_list& l) {
-    bool first = true;
-    for (auto v : l) {
-        if (!first) *out++ = ' ';
-        first = false;
-        out = write_value_verbose(out, v);
-    }
+    if (v.kind != value_kind::list) return write_leaf(out, v, true);
+    *out++ = '(';
+    out = write_values(out, v.items.text(), true);
+    *out++ = ')';
     return out;
 }
 } // namespace detail::resp
 
 /// Writable when the text re-validates (leniently: it is written in canonical form) and
 /// every string in it is writable in its form.
+/// Nesting deeper than max_depth_ceiling does not parse, so it is refused.
 constexpr result<void> check_writable(const value_list& l) noexcept {
     auto r = value_list::parse(l.text(), parse_options::make_unlimited());
     if (!r) return unsafe("generic value list that does not parse", r.error().offset);
-    for (auto v : l) {
-        if (v.kind == value_kind::string)
+    detail::resp::value_cursor c(l.text());
+    value v;
+    bool first = true;
+    for (;;) {
+        const auto step = c.next(v, first);
+        if (step == detail::resp::value_step::end) return {};
+        if (step == detail::resp::value_step::leaf && v.kind == value_kind::string)
             if (auto ok = check_writable(v.str); !ok) return ok;
-        if (v.kind == value_kind::list)
-            if (auto ok = check_writable(v.items); !ok) return ok;
     }
-    return {};
 }
 constexpr result<void> check_writable(const value& v) noexcept {
     switch (v.kind) {

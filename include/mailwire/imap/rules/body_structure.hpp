@@ -17,7 +17,10 @@
 // (multipart children, message/rfc822 bodies) and of body-extension lists together; the
 // caller passes the depth already used around the value (e.g. 1 for the msg-att list).
 // opts.max_list bounds every list: children, parameter pairs, languages, extension items,
-// addresses.
+// addresses. Nothing recurses per level: the parser keeps the bodies and extension lists
+// still open in fixed arrays (at most max_depth_ceiling), and the checks, writers, dumps
+// and comparisons walk the tree with detail::walk_tree; check_writable() refuses a tree
+// built deeper than max_depth_ceiling, which no parse makes.
 //
 // RFC 3501 differences, all accepted in both modes since RFC 9051 only widens them:
 // body-fld-lines is number (32-bit) there, number64 here; body-extension gains number64;
@@ -61,6 +64,7 @@
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
 #include <mailwire/core/scanner.hpp>
+#include <mailwire/core/tree_walk.hpp>
 #include <mailwire/imap/rules/envelope.hpp>
 #include <mailwire/imap/rules/string.hpp>
 
@@ -340,6 +344,9 @@ private:
 // ---- equality --------------------------------------------------------------------------
 
 namespace detail {
+// Nested bodies and extension lists are walked without recursion (core/tree_walk.hpp).
+using mailwire::detail::walk_step;
+using mailwire::detail::walk_tree;
 
 inline bool equal_params(const body_storage& sa, const param_range& a, const body_storage& sb, const param_range& b) noexcept {
     if (a.count != b.count) return false;
@@ -348,66 +355,114 @@ inline bool equal_params(const body_storage& sa, const param_range& a, const bod
     return true;
 }
 
-inline bool equal_extension(body_extension a, body_extension b) noexcept {
-    if (a.kind() != b.kind()) return false;
-    switch (a.kind()) {
-    case extension_kind::string: return a.string() == b.string();
-    case extension_kind::number: return a.number() == b.number();
-    case extension_kind::list: break;
+/// Two indexes walked side by side (detail::walk_tree).
+struct index_pair {
+    std::uint32_t a, b;
+};
+
+/// Compares two extension trees side by side, without recursion.
+struct extension_comparer {
+    const body_storage& sa;
+    const body_storage& sb;
+    bool enter(index_pair p, std::size_t) const noexcept {
+        const body_extension a{&sa, p.a}, b{&sb, p.b};
+        if (a.kind() != b.kind()) return false;
+        switch (a.kind()) {
+        case extension_kind::string: return a.string() == b.string();
+        case extension_kind::number: return a.number() == b.number();
+        case extension_kind::list: break;
+        }
+        return a.size() == b.size();
     }
-    if (a.size() != b.size()) return false;
-    for (auto i = a.first(), j = b.first(); i.valid() && j.valid(); i = i.next(), j = j.next())
-        if (!equal_extension(i, j)) return false;
-    return true;
+    walk_step child(index_pair p, std::uint32_t k, index_pair& c) const noexcept {
+        if (sa.extensions[p.a].kind != extension_kind::list) return walk_step::done;
+        c = k == 0 ? index_pair{sa.extensions[p.a].first_child, sb.extensions[p.b].first_child}
+                   : index_pair{sa.extensions[c.a].next, sb.extensions[c.b].next};
+        return c.a == no_index || c.b == no_index ? walk_step::done : walk_step::child;
+    }
+    bool leave(index_pair, std::uint32_t, index_pair, std::size_t) const noexcept { return true; }
+    bool too_deep(index_pair) const noexcept { return false; }
+};
+
+/// Lists nested deeper than max_depth_ceiling (which no parse makes) compare unequal.
+inline bool equal_extension(body_extension a, body_extension b) noexcept {
+    extension_comparer v{*a.storage(), *b.storage()};
+    return walk_tree<max_depth_ceiling>(index_pair{a.index(), b.index()}, v);
 }
 
+/// Compares two body trees side by side, without recursion: each pair of nodes on its
+/// own in enter(), their parts (or a message's body) as children.
+struct body_comparer {
+    const body_storage& sa;
+    const body_storage& sb;
+    bool enter(index_pair p, std::size_t) const noexcept {
+        const body_part a{&sa, p.a}, b{&sb, p.b};
+        if (a.valid() != b.valid()) return false;
+        if (!a.valid()) return true;
+        const body_node& x = a.node();
+        const body_node& y = b.node();
+        if (x.kind != y.kind || !(x.subtype == y.subtype)) return false;
+        if (!equal_params(sa, x.params, sb, y.params)) return false;
+        if (x.ext_fields != y.ext_fields) return false;
+        if (x.kind == body_kind::multipart) {
+            if (x.child_count != y.child_count) return false;
+        } else {
+            if (!(x.type == y.type) || !(x.id == y.id) || !(x.description == y.description) ||
+                !(x.encoding == y.encoding) || x.octets != y.octets)
+                return false;
+            if (a.has_lines() != b.has_lines() || (a.has_lines() && x.lines != y.lines)) return false;
+            if (x.kind == body_kind::message) {
+                if (x.bare_message != y.bare_message) return false;
+                const envelope* ea = a.message_envelope();
+                const envelope* eb = b.message_envelope();
+                if ((ea == nullptr) != (eb == nullptr) || (ea && !(*ea == *eb))) return false;
+            }
+            if (x.ext_fields >= 1 && !(x.md5 == y.md5)) return false;
+        }
+        if (x.ext_fields >= 2) {
+            if (x.dsp != y.dsp || !(x.dsp_type == y.dsp_type)) return false;
+            if (!equal_params(sa, x.dsp_params, sb, y.dsp_params)) return false;
+        }
+        if (x.ext_fields >= 3) {
+            if (x.lang != y.lang) return false;
+            if (x.lang == language_form::nstring) {
+                if (!(x.language == y.language)) return false;
+            } else {
+                auto la = a.languages(), lb = b.languages();
+                if (la.size() != lb.size()) return false;
+                for (std::size_t k = 0; k < la.size(); ++k)
+                    if (!(la[k] == lb[k])) return false;
+            }
+        }
+        if (x.ext_fields >= 4) {
+            if (!(x.location == y.location) || x.ext_count != y.ext_count) return false;
+            for (auto i = a.first_extension(), j = b.first_extension(); i.valid() && j.valid(); i = i.next(), j = j.next())
+                if (!equal_extension(i, j)) return false;
+        }
+        return true;
+    }
+    walk_step child(index_pair p, std::uint32_t k, index_pair& c) const noexcept {
+        if (p.a == no_index) return walk_step::done; // both invalid: equal, nothing under them
+        const body_node& x = sa.nodes[p.a];
+        const body_node& y = sb.nodes[p.b];
+        if (x.kind == body_kind::multipart) {
+            c = k == 0 ? index_pair{x.first_child, y.first_child} : index_pair{sa.nodes[c.a].next_sibling, sb.nodes[c.b].next_sibling};
+            return c.a == no_index || c.b == no_index ? walk_step::done : walk_step::child;
+        }
+        if (x.kind != body_kind::message || k > 0) return walk_step::done;
+        c = index_pair{x.first_child, y.first_child}; // message_body(): may be invalid (the quirk)
+        return walk_step::child;
+    }
+    bool leave(index_pair, std::uint32_t, index_pair, std::size_t) const noexcept { return true; }
+    bool too_deep(index_pair) const noexcept { return false; }
+};
+
+/// Trees nested deeper than max_depth_ceiling (which no parse makes) compare unequal.
 inline bool equal_body(body_part a, body_part b) noexcept {
     if (a.valid() != b.valid()) return false;
     if (!a.valid()) return true;
-    const body_node& x = a.node();
-    const body_node& y = b.node();
-    if (x.kind != y.kind || !(x.subtype == y.subtype)) return false;
-    if (!equal_params(*a.storage(), x.params, *b.storage(), y.params)) return false;
-    if (x.ext_fields != y.ext_fields) return false;
-    if (x.kind == body_kind::multipart) {
-        if (x.child_count != y.child_count) return false;
-        for (auto i = a.first_child(), j = b.first_child(); i.valid() && j.valid(); i = i.next_sibling(), j = j.next_sibling())
-            if (!equal_body(i, j)) return false;
-    } else {
-        if (!(x.type == y.type) || !(x.id == y.id) || !(x.description == y.description) ||
-            !(x.encoding == y.encoding) || x.octets != y.octets)
-            return false;
-        if (a.has_lines() != b.has_lines() || (a.has_lines() && x.lines != y.lines)) return false;
-        if (x.kind == body_kind::message) {
-            if (x.bare_message != y.bare_message) return false;
-            const envelope* ea = a.message_envelope();
-            const envelope* eb = b.message_envelope();
-            if ((ea == nullptr) != (eb == nullptr) || (ea && !(*ea == *eb))) return false;
-            if (!equal_body(a.message_body(), b.message_body())) return false;
-        }
-        if (x.ext_fields >= 1 && !(x.md5 == y.md5)) return false;
-    }
-    if (x.ext_fields >= 2) {
-        if (x.dsp != y.dsp || !(x.dsp_type == y.dsp_type)) return false;
-        if (!equal_params(*a.storage(), x.dsp_params, *b.storage(), y.dsp_params)) return false;
-    }
-    if (x.ext_fields >= 3) {
-        if (x.lang != y.lang) return false;
-        if (x.lang == language_form::nstring) {
-            if (!(x.language == y.language)) return false;
-        } else {
-            auto la = a.languages(), lb = b.languages();
-            if (la.size() != lb.size()) return false;
-            for (std::size_t k = 0; k < la.size(); ++k)
-                if (!(la[k] == lb[k])) return false;
-        }
-    }
-    if (x.ext_fields >= 4) {
-        if (!(x.location == y.location) || x.ext_count != y.ext_count) return false;
-        for (auto i = a.first_extension(), j = b.first_extension(); i.valid() && j.valid(); i = i.next(), j = j.next())
-            if (!equal_extension(i, j)) return false;
-    }
-    return true;
+    body_comparer v{*a.storage(), *b.storage()};
+    return walk_tree<max_depth_ceiling>(index_pair{a.index(), b.index()}, v);
 }
 
 } // namespace detail
@@ -626,37 +681,60 @@ inline result<void> body_fld_lang(scanner& s, body_context& cx, body_node& n) no
 /// body-extension = nstring / number / number64 /
 ///                  "(" body-extension *(SP body-extension) ")"       (RFC 9051 §9)
 /// RFC 3501 lacks number64. A list counts against opts.max_depth; `depth` is the depth
-/// already used. Returns the index of the item in body_storage::extensions.
+/// already used. Returns the index of the item in body_storage::extensions. A list's items
+/// are stored before it. Nested lists are read by this one loop, not by recursion: the
+/// lists still open are kept in a fixed array (at most max_depth_ceiling of them).
 inline result<std::uint32_t> body_extension(scanner& s, body_context& cx, std::size_t depth) noexcept {
-    body_extension_node e;
-    if (s.peek_is('(')) {
-        if (depth + 1 > cx.opts.depth_limit()) return s.error(errc::limit_exceeded, "body-extension nesting within max_depth");
-        s.advance();
-        e.kind = extension_kind::list;
-        std::uint32_t prev = no_index;
-        for (;;) {
-            if (e.count >= cx.opts.max_list) return s.error(errc::limit_exceeded, "body-extension list within max_list");
-            auto c = body_extension(s, cx, depth + 1);
-            if (!c) return c.error();
-            if (prev == no_index) e.first_child = *c;
-            else cx.st.extensions[prev].next = *c;
-            prev = *c;
-            ++e.count;
-            if (!s.consume(' ')) break;
+    struct open_list {
+        std::uint32_t first, prev, count;
+    };
+    open_list open[max_depth_ceiling];
+    std::size_t top = 0;
+    for (;;) {
+        // One item starts here.
+        body_extension_node e;
+        if (s.peek_is('(')) {
+            if (depth + top + 1 > cx.opts.depth_limit())
+                return s.error(errc::limit_exceeded, "body-extension nesting within max_depth");
+            s.advance();
+            if (cx.opts.max_list == 0) return s.error(errc::limit_exceeded, "body-extension list within max_list");
+            open[top++] = open_list{no_index, no_index, 0};
+            continue;
         }
-        if (!s.consume(')')) return s.error(errc::invalid_syntax, "SP or \")\" in body-extension");
-    } else if (chars::digit(s.peek())) {
-        auto n = number64(s);
-        if (!n) return n.error();
-        e.kind = extension_kind::number;
-        e.number = *n;
-    } else {
-        if (!detail::at_string(s) && !detail::at_nil(s)) return s.error(errc::invalid_syntax, "body-extension");
-        if (auto r = detail::read_nstring(s, e.str, cx.opts, cx.syn); !r) return r.error();
-        e.kind = extension_kind::string;
+        if (chars::digit(s.peek())) {
+            auto n = number64(s);
+            if (!n) return n.error();
+            e.kind = extension_kind::number;
+            e.number = *n;
+        } else {
+            if (!detail::at_string(s) && !detail::at_nil(s)) return s.error(errc::invalid_syntax, "body-extension");
+            if (auto r = detail::read_nstring(s, e.str, cx.opts, cx.syn); !r) return r.error();
+            e.kind = extension_kind::string;
+        }
+        cx.st.extensions.push_back(e);
+        std::uint32_t item = detail::index_of(cx.st.extensions.size() - 1);
+        // An item ended: the next item of the list around it, or that list's end.
+        for (;;) {
+            if (top == 0) return item;
+            open_list& l = open[top - 1];
+            if (l.prev == no_index) l.first = item;
+            else cx.st.extensions[l.prev].next = item;
+            l.prev = item;
+            ++l.count;
+            if (s.consume(' ')) {
+                if (l.count >= cx.opts.max_list) return s.error(errc::limit_exceeded, "body-extension list within max_list");
+                break;
+            }
+            if (!s.consume(')')) return s.error(errc::invalid_syntax, "SP or \")\" in body-extension");
+            body_extension_node list;
+            list.kind = extension_kind::list;
+            list.first_child = l.first;
+            list.count = l.count;
+            cx.st.extensions.push_back(list);
+            item = detail::index_of(cx.st.extensions.size() - 1);
+            --top;
+        }
     }
-    cx.st.extensions.push_back(e);
-    return detail::index_of(cx.st.extensions.size() - 1);
 }
 
 } // namespace rules
@@ -708,8 +786,6 @@ inline result<void> body_ext_mpart(scanner& s, body_context& cx, body_node& n, s
     return detail::body_ext_tail(s, cx, n, depth);
 }
 
-inline result<std::uint32_t> body(scanner& s, body_context& cx, std::size_t depth);
-
 /// body-type-text = media-text SP body-fields SP body-fld-lines
 /// media-text     = DQUOTE "TEXT" DQUOTE SP media-subtype  (RFC 9051 §9; same in RFC 3501)
 /// Called after media-text and body-fields: reads SP body-fld-lines.
@@ -724,34 +800,38 @@ MAILWIRE_ALWAYS_INLINE result<void> body_type_text(scanner& s, body_context& cx,
 /// body-type-msg = media-message SP body-fields SP envelope SP body SP body-fld-lines
 /// media-message = DQUOTE "MESSAGE" DQUOTE SP DQUOTE ("RFC822" / "GLOBAL") DQUOTE
 ///                                              (RFC 9051 §9; RFC 3501: "RFC822" only)
-/// Called after media-message and body-fields, for node `self` of cx.st.nodes. Lenient:
-/// nothing more (emersion/go-imap#557); no SP before the body (GNU Mailutils).
-inline result<void> body_type_msg(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
+/// Called after media-message and body-fields, for node `self` of cx.st.nodes: reads up to
+/// the body, and says whether it comes next (rules::body reads it, then
+/// body_type_msg_tail the rest). Lenient: nothing more (emersion/go-imap#557); no SP
+/// before the body (GNU Mailutils).
+inline result<bool> body_type_msg(scanner& s, body_context& cx, std::uint32_t self) noexcept {
     if (!(s.peek_is(' ') && s.peek(1) == '(')) {
         if (!cx.opts.lenient())
             return s.error(errc::strict_violation, "SP envelope (message/rfc822 without envelope is a server quirk)");
         cx.st.nodes[self].bare_message = true;
-        return {};
+        return false;
     }
     s.advance();
     // Parsed in place: nothing else is appended to the storage while it is read.
     cx.st.nodes[self].envelope = detail::index_of(cx.st.envelopes.size());
-    if (auto e = detail::envelope_into(s, cx.st.envelopes.emplace_back(), cx.opts, cx.syn); !e) return e;
+    if (auto e = detail::envelope_into(s, cx.st.envelopes.emplace_back(), cx.opts, cx.syn); !e) return e.error();
     // Lenient: no SP between the envelope and the body, ")(" (GNU Mailutils imap4d 3.15
     // sends it, seen in tests/interop/imap_mailutils.sh). Written back with the SP.
     if (s.peek_is('(')) {
         if (!cx.opts.lenient()) return s.error(errc::strict_violation, "SP body (no SP after the envelope is a server quirk)");
     } else if (auto sp = detail::expect_sp(s); !sp) {
-        return sp;
+        return sp.error();
     }
-    auto b = body(s, cx, depth);
-    if (!b) return b.error();
-    // Not a reference held across body(): its nodes may have moved the vector.
-    cx.st.nodes[self].first_child = *b;
+    return true;
+}
+
+/// After the body of body-type-msg (node `self`): SP body-fld-lines [SP body-ext-1part].
+inline result<void> body_type_msg_tail(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
     if (auto sp = detail::expect_sp(s); !sp) return sp;
     auto l = body_fld_lines(s, cx);
     if (!l) return l.error();
     cx.st.nodes[self].lines = *l;
+    if (s.consume(' ')) return body_ext_1part(s, cx, cx.st.nodes[self], depth);
     return {};
 }
 
@@ -761,11 +841,12 @@ inline result<void> body_type_msg(scanner& s, body_context& cx, std::uint32_t se
 ///                   "MODEL" / "VIDEO") DQUOTE) / string) SP media-subtype
 /// media-subtype   = string                                 (RFC 9051 §9; same in RFC 3501)
 /// Lenient: a multipart without parts, `("RELATED" NIL ...)` (Gmail, jstedfast/MailKit#371):
-/// the first string is then the multipart subtype. Fills node `self` of cx.st.nodes.
-inline result<void> body_type_1part(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
+/// the first string is then the multipart subtype. Fills node `self` of cx.st.nodes: all
+/// of it, or for body-type-msg up to its body, which comes next when this says true.
+inline result<bool> body_type_1part(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
     body_node& n = cx.st.nodes[self];
     if (!detail::at_string(s)) return s.error(errc::invalid_syntax, "body (\"(\" or a media type string)");
-    if (auto t = detail::read_string(s, n.type, cx.opts, cx.syn); !t) return t;
+    if (auto t = detail::read_string(s, n.type, cx.opts, cx.syn); !t) return t.error();
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     if (!detail::at_string(s)) {
         if (!(s.peek_is('(') || detail::at_nil(s))) return s.error(errc::invalid_syntax, "media-subtype");
@@ -774,39 +855,34 @@ inline result<void> body_type_1part(scanner& s, body_context& cx, std::uint32_t 
         n.kind = body_kind::multipart;
         n.subtype = n.type;
         n.type = string_value{string_form::quoted, "MULTIPART", false, false};
-        return body_ext_mpart(s, cx, n, depth);
+        if (auto r = body_ext_mpart(s, cx, n, depth); !r) return r.error();
+        return false;
     }
-    if (auto t = detail::read_string(s, n.subtype, cx.opts, cx.syn); !t) return t;
+    if (auto t = detail::read_string(s, n.subtype, cx.opts, cx.syn); !t) return t.error();
     if (n.type.iequals("TEXT")) n.kind = body_kind::text;
     else if (n.type.iequals("MESSAGE") && (n.subtype.iequals("RFC822") || n.subtype.iequals("GLOBAL")))
         n.kind = body_kind::message;
     else n.kind = body_kind::basic;
-    if (auto sp = detail::expect_sp(s); !sp) return sp;
-    if (auto f = body_fields(s, cx, n); !f) return f;
+    if (auto sp = detail::expect_sp(s); !sp) return sp.error();
+    if (auto f = body_fields(s, cx, n); !f) return f.error();
     if (n.kind == body_kind::text) {
-        if (auto r = body_type_text(s, cx, n); !r) return r;
+        if (auto r = body_type_text(s, cx, n); !r) return r.error();
     } else if (n.kind == body_kind::message) {
-        if (auto r = body_type_msg(s, cx, self, depth); !r) return r;
+        auto r = body_type_msg(s, cx, self);
+        if (!r) return r.error();
+        if (*r) return true;
     }
-    if (s.consume(' ')) return body_ext_1part(s, cx, cx.st.nodes[self], depth); // `n` may have moved
-    return {};
+    if (s.consume(' '))
+        if (auto r = body_ext_1part(s, cx, cx.st.nodes[self], depth); !r) return r.error(); // `n` may have moved
+    return false;
 }
 
 /// body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]
 ///                                                       (RFC 9051 §9; same in RFC 3501)
-/// Fills node `self` of cx.st.nodes; its parts follow it in the storage.
-inline result<void> body_type_mpart(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
-    std::uint32_t prev = no_index, count = 0;
-    while (s.peek_is('(')) {
-        if (count >= cx.opts.max_list) return s.error(errc::limit_exceeded, "body parts within max_list");
-        auto c = body(s, cx, depth);
-        if (!c) return c.error();
-        // By index: each part's nodes may have moved the vector.
-        if (prev == no_index) cx.st.nodes[self].first_child = *c;
-        else cx.st.nodes[prev].next_sibling = *c;
-        prev = *c;
-        ++count;
-    }
+/// Fills node `self` of cx.st.nodes after its `count` parts (rules::body reads them; they
+/// follow it in the storage): SP media-subtype [SP body-ext-mpart].
+inline result<void> body_type_mpart(scanner& s, body_context& cx, std::uint32_t self, std::uint32_t count,
+                                    std::size_t depth) noexcept {
     body_node& n = cx.st.nodes[self];
     n.kind = body_kind::multipart;
     n.type = string_value{string_form::quoted, "MULTIPART", false, false};
@@ -821,20 +897,64 @@ inline result<void> body_type_mpart(scanner& s, body_context& cx, std::uint32_t 
 /// `depth` is the nesting already used; this body's "(" adds one, and more than
 /// opts.max_depth is limit_exceeded at that "(". Returns the node's index. The node is
 /// appended before its parts (pre-order) and filled in place: no node is built on the
-/// stack and copied, which cost 7 % of a FETCH parse.
+/// stack and copied, which cost 7 % of a FETCH parse. Nested bodies (multipart parts, a
+/// message's body) are read by this one loop, not by recursion: the bodies still open are
+/// kept in a fixed array (at most max_depth_ceiling of them), so the stack it uses does
+/// not grow with the nesting.
 inline result<std::uint32_t> body(scanner& s, body_context& cx, std::size_t depth) {
-    if (!s.peek_is('(')) return s.error(errc::invalid_syntax, "body");
-    if (depth + 1 > cx.opts.depth_limit()) return s.error(errc::limit_exceeded, "body nesting within max_depth");
-    s.advance();
-    const std::uint32_t self = detail::index_of(cx.st.nodes.size());
-    cx.st.nodes.emplace_back();
-    if (s.peek_is('(')) {
-        if (auto r = body_type_mpart(s, cx, self, depth + 1); !r) return r.error();
-    } else {
-        if (auto r = body_type_1part(s, cx, self, depth + 1); !r) return r.error();
+    struct open_body {
+        std::uint32_t self;
+        std::uint32_t prev;  ///< multipart: the last part read
+        std::uint32_t count; ///< multipart: parts read
+        bool multipart;      ///< else a message whose body is being read
+    };
+    open_body open[max_depth_ceiling];
+    std::size_t top = 0;
+    for (;;) {
+        // A body starts here, at nesting level depth + top + 1.
+        if (!s.peek_is('(')) return s.error(errc::invalid_syntax, "body");
+        if (depth + top + 1 > cx.opts.depth_limit()) return s.error(errc::limit_exceeded, "body nesting within max_depth");
+        s.advance();
+        const std::uint32_t self = detail::index_of(cx.st.nodes.size());
+        cx.st.nodes.emplace_back();
+        if (s.peek_is('(')) { // body-type-mpart: its parts first
+            if (cx.opts.max_list == 0) return s.error(errc::limit_exceeded, "body parts within max_list");
+            open[top++] = open_body{self, no_index, 0, true};
+            continue;
+        }
+        auto more = body_type_1part(s, cx, self, depth + top + 1);
+        if (!more) return more.error();
+        if (*more) { // a message's body comes next
+            open[top++] = open_body{self, no_index, 0, false};
+            continue;
+        }
+        if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\" ending body");
+        std::uint32_t done = self;
+        // A body ended: the next part of the multipart around it, or the rest of the body
+        // around it. By index: each part's nodes may have moved the vector.
+        for (;;) {
+            if (top == 0) return done;
+            open_body& o = open[top - 1];
+            const std::size_t level = depth + top; // o's nesting level
+            if (o.multipart) {
+                if (o.prev == no_index) cx.st.nodes[o.self].first_child = done;
+                else cx.st.nodes[o.prev].next_sibling = done;
+                o.prev = done;
+                ++o.count;
+                if (s.peek_is('(')) {
+                    if (o.count >= cx.opts.max_list) return s.error(errc::limit_exceeded, "body parts within max_list");
+                    break;
+                }
+                if (auto r = body_type_mpart(s, cx, o.self, o.count, level); !r) return r.error();
+            } else {
+                cx.st.nodes[o.self].first_child = done;
+                if (auto r = body_type_msg_tail(s, cx, o.self, level); !r) return r.error();
+            }
+            if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\" ending body");
+            done = o.self;
+            --top;
+        }
     }
-    if (!s.consume(')')) return s.error(errc::invalid_syntax, "\")\" ending body");
-    return self;
 }
 
 /// The entry point for BODY and BODYSTRUCTURE values: parses one `body` into `st`
@@ -892,91 +1012,156 @@ inline result<void> check_params(const body_storage& st, const param_range& r) n
     return {};
 }
 
-inline result<void> check_extension(body_extension e, std::size_t budget) noexcept {
-    if (!e.valid() || e.index() >= e.storage()->extensions.size()) return unsafe("body-extension: index out of range");
-    if (budget == 0) return unsafe("body-extension: nesting too deep");
-    switch (e.kind()) {
-    case extension_kind::string: return check_nstring_member(e.string());
-    case extension_kind::number: return e.number() <= static_cast<std::uint64_t>(INT64_MAX) ? result<void>{} : unsafe("body-extension: number64");
-    case extension_kind::list: break;
+/// Checks an extension tree without recursion; lists nested deeper than
+/// max_depth_ceiling (which no parse makes) are refused.
+struct extension_checker {
+    const body_storage& st;
+    parse_error err{};
+    bool fail(parse_error e) noexcept {
+        err = e;
+        return false;
     }
-    if (e.size() == 0) return unsafe("body-extension: a list holds at least one item");
-    std::uint32_t n = 0;
-    for (auto i = e.first(); i.valid(); i = i.next(), ++n) {
-        if (n >= e.size()) return unsafe("body-extension: list length");
-        if (auto ok = check_extension(i, budget - 1); !ok) return ok;
+    bool enter(std::uint32_t i, std::size_t) noexcept {
+        if (i >= st.extensions.size()) return fail(unsafe("body-extension: index out of range"));
+        const body_extension e{&st, i};
+        switch (e.kind()) {
+        case extension_kind::string:
+            if (auto ok = check_nstring_member(e.string()); !ok) return fail(ok.error());
+            return true;
+        case extension_kind::number:
+            if (e.number() > static_cast<std::uint64_t>(INT64_MAX)) return fail(unsafe("body-extension: number64"));
+            return true;
+        case extension_kind::list: break;
+        }
+        if (e.size() == 0) return fail(unsafe("body-extension: a list holds at least one item"));
+        return true;
     }
-    if (n != e.size()) return unsafe("body-extension: list length");
+    walk_step child(std::uint32_t i, std::uint32_t k, std::uint32_t& c) noexcept {
+        const body_extension_node& n = st.extensions[i];
+        if (n.kind != extension_kind::list) return walk_step::done;
+        c = k == 0 ? n.first_child : st.extensions[c].next;
+        if (c == no_index) return walk_step::done;
+        if (k >= n.count) {
+            fail(unsafe("body-extension: list length"));
+            return walk_step::stop;
+        }
+        return walk_step::child;
+    }
+    bool leave(std::uint32_t i, std::uint32_t k, std::uint32_t, std::size_t) noexcept {
+        const body_extension_node& n = st.extensions[i];
+        if (n.kind == extension_kind::list && k != n.count) return fail(unsafe("body-extension: list length"));
+        return true;
+    }
+    bool too_deep(std::uint32_t) noexcept { return fail(unsafe("body-extension: nesting deeper than max_depth_ceiling")); }
+};
+
+inline result<void> check_extension(body_extension e) noexcept {
+    if (!e.valid()) return unsafe("body-extension: index out of range");
+    extension_checker v{*e.storage()};
+    if (!walk_tree<max_depth_ceiling>(e.index(), v)) return v.err;
     return {};
 }
 
-inline result<void> check_body(body_part b, std::size_t budget) noexcept {
-    if (!b.valid() || b.index() >= b.storage()->nodes.size()) return unsafe("body: index out of range");
-    if (budget == 0) return unsafe("body: nesting too deep");
-    const body_node& n = b.node();
-    const body_storage& st = *b.storage();
-    if (auto ok = check_string_member(n.subtype, false); !ok) return ok;
-    if (n.ext_fields > 4) return unsafe("body: at most 4 extension fields");
-    if (n.kind == body_kind::multipart) {
-        std::uint32_t k = 0;
-        for (auto c = b.first_child(); c.valid(); c = c.next_sibling(), ++k) {
-            if (k >= n.child_count) return unsafe("body: child count");
-            if (auto ok = check_body(c, budget - 1); !ok) return ok;
-        }
-        if (k != n.child_count) return unsafe("body: child count");
-        if (n.child_count == 0 && n.ext_fields == 0)
-            return unsafe("body: a multipart without parts needs its extension data to be written");
-        if (n.ext_fields >= 1)
-            if (auto ok = check_params(st, n.params); !ok) return ok;
-    } else {
-        if (auto ok = check_string_member(n.type, false); !ok) return ok;
+/// Checks a body tree without recursion: each node on its own in enter() and leave()
+/// (what the old recursive check did before and after the parts), the parts (or a
+/// message's body) as children. Deeper than max_depth_ceiling (which no parse makes) is
+/// refused.
+struct body_checker {
+    const body_storage& st;
+    parse_error err{};
+    bool fail(parse_error e) noexcept {
+        err = e;
+        return false;
+    }
+    bool enter(std::uint32_t i, std::size_t) noexcept {
+        if (i >= st.nodes.size()) return fail(unsafe("body: index out of range"));
+        const body_part b{&st, i};
+        const body_node& n = b.node();
+        if (auto ok = check_string_member(n.subtype, false); !ok) return fail(ok.error());
+        if (n.ext_fields > 4) return fail(unsafe("body: at most 4 extension fields"));
+        if (n.kind == body_kind::multipart) return true;
+        if (auto ok = check_string_member(n.type, false); !ok) return fail(ok.error());
         const bool text = n.type.iequals("TEXT");
         const bool msg = n.type.iequals("MESSAGE") && (n.subtype.iequals("RFC822") || n.subtype.iequals("GLOBAL"));
         if ((n.kind == body_kind::text) != text || (n.kind == body_kind::message) != msg)
-            return unsafe("body: kind that matches the media type");
-        if (auto ok = check_params(st, n.params); !ok) return ok;
+            return fail(unsafe("body: kind that matches the media type"));
+        if (auto ok = check_params(st, n.params); !ok) return fail(ok.error());
         for (const string_value* v : {&n.id, &n.description})
-            if (auto ok = check_nstring_member(*v); !ok) return ok;
-        if (auto ok = check_string_member(n.encoding, true); !ok) return ok;
-        if (n.octets < -1 || n.octets > static_cast<std::int64_t>(UINT32_MAX)) return unsafe("body-fld-octets: a number");
-        if (b.has_lines() && n.lines < -1) return unsafe("body-fld-lines: a number");
+            if (auto ok = check_nstring_member(*v); !ok) return fail(ok.error());
+        if (auto ok = check_string_member(n.encoding, true); !ok) return fail(ok.error());
+        if (n.octets < -1 || n.octets > static_cast<std::int64_t>(UINT32_MAX)) return fail(unsafe("body-fld-octets: a number"));
+        if (b.has_lines() && n.lines < -1) return fail(unsafe("body-fld-lines: a number"));
         if (n.kind == body_kind::message && !n.bare_message) {
-            if (n.envelope >= st.envelopes.size()) return unsafe("body-type-msg: envelope");
-            if (auto ok = check_writable(st.envelopes[n.envelope]); !ok) return ok;
-            if (auto ok = check_body(b.message_body(), budget - 1); !ok) return ok;
+            if (n.envelope >= st.envelopes.size()) return fail(unsafe("body-type-msg: envelope"));
+            if (auto ok = check_writable(st.envelopes[n.envelope]); !ok) return fail(ok.error());
         }
-        if (n.ext_fields >= 1)
-            if (auto ok = check_nstring_member(n.md5); !ok) return ok;
+        return true;
     }
-    if (n.ext_fields >= 2) {
-        if (n.dsp == disposition_form::list) {
-            if (auto ok = check_string_member(n.dsp_type, true); !ok) return ok;
-            if (auto ok = check_params(st, n.dsp_params); !ok) return ok;
-        } else if (n.dsp == disposition_form::bare_string) {
-            if (auto ok = check_string_member(n.dsp_type, false); !ok) return ok;
+    walk_step child(std::uint32_t i, std::uint32_t k, std::uint32_t& c) noexcept {
+        const body_node& n = st.nodes[i];
+        if (n.kind == body_kind::multipart) {
+            c = k == 0 ? n.first_child : st.nodes[c].next_sibling;
+            if (c == no_index) return walk_step::done;
+            if (k >= n.child_count) {
+                fail(unsafe("body: child count"));
+                return walk_step::stop;
+            }
+            return walk_step::child;
         }
+        if (n.kind != body_kind::message || n.bare_message || k > 0) return walk_step::done;
+        c = n.first_child; // message_body(); invalid is refused when entered
+        return walk_step::child;
     }
-    if (n.ext_fields >= 3) {
-        if (n.lang == language_form::nstring) {
-            if (auto ok = check_nstring_member(n.language); !ok) return ok;
-        } else {
-            if (n.lang_count == 0 || static_cast<std::size_t>(n.lang_first) + n.lang_count > st.languages.size())
-                return unsafe("body-fld-lang: a list of at least one string");
-            for (const auto& l : b.languages())
-                if (auto ok = check_string_member(l, true); !ok) return ok;
+    bool leave(std::uint32_t i, std::uint32_t k, std::uint32_t, std::size_t) noexcept {
+        const body_part b{&st, i};
+        const body_node& n = b.node();
+        if (n.kind == body_kind::multipart) {
+            if (k != n.child_count) return fail(unsafe("body: child count"));
+            if (n.child_count == 0 && n.ext_fields == 0)
+                return fail(unsafe("body: a multipart without parts needs its extension data to be written"));
+            if (n.ext_fields >= 1)
+                if (auto ok = check_params(st, n.params); !ok) return fail(ok.error());
+        } else if (n.ext_fields >= 1) {
+            if (auto ok = check_nstring_member(n.md5); !ok) return fail(ok.error());
         }
-    }
-    if (n.ext_fields >= 4) {
-        if (auto ok = check_nstring_member(n.location); !ok) return ok;
-        std::uint32_t k = 0;
-        for (auto e = b.first_extension(); e.valid(); e = e.next(), ++k) {
-            if (k >= n.ext_count) return unsafe("body: extension count");
-            if (auto ok = check_extension(e, budget - 1); !ok) return ok;
+        if (n.ext_fields >= 2) {
+            if (n.dsp == disposition_form::list) {
+                if (auto ok = check_string_member(n.dsp_type, true); !ok) return fail(ok.error());
+                if (auto ok = check_params(st, n.dsp_params); !ok) return fail(ok.error());
+            } else if (n.dsp == disposition_form::bare_string) {
+                if (auto ok = check_string_member(n.dsp_type, false); !ok) return fail(ok.error());
+            }
         }
-        if (k != n.ext_count) return unsafe("body: extension count");
-    } else if (n.ext_count != 0) {
-        return unsafe("body: body-extension items need body-fld-loc");
+        if (n.ext_fields >= 3) {
+            if (n.lang == language_form::nstring) {
+                if (auto ok = check_nstring_member(n.language); !ok) return fail(ok.error());
+            } else {
+                if (n.lang_count == 0 || static_cast<std::size_t>(n.lang_first) + n.lang_count > st.languages.size())
+                    return fail(unsafe("body-fld-lang: a list of at least one string"));
+                for (const auto& l : b.languages())
+                    if (auto ok = check_string_member(l, true); !ok) return fail(ok.error());
+            }
+        }
+        if (n.ext_fields >= 4) {
+            if (auto ok = check_nstring_member(n.location); !ok) return fail(ok.error());
+            std::uint32_t count = 0;
+            for (auto e = b.first_extension(); e.valid(); e = e.next(), ++count) {
+                if (count >= n.ext_count) return fail(unsafe("body: extension count"));
+                if (auto ok = check_extension(e); !ok) return fail(ok.error());
+            }
+            if (count != n.ext_count) return fail(unsafe("body: extension count"));
+        } else if (n.ext_count != 0) {
+            return fail(unsafe("body: body-extension items need body-fld-loc"));
+        }
+        return true;
     }
+    bool too_deep(std::uint32_t) noexcept { return fail(unsafe("body: nesting deeper than max_depth_ceiling")); }
+};
+
+inline result<void> check_body(body_part b) noexcept {
+    if (!b.valid()) return unsafe("body: index out of range");
+    body_checker v{*b.storage()};
+    if (!walk_tree<max_depth_ceiling>(b.index(), v)) return v.err;
     return {};
 }
 
@@ -995,22 +1180,44 @@ OutIt write_params(OutIt out, const body_storage& st, const param_range& r) {
     return out;
 }
 
+/// Writes an extension tree without recursion: wire bytes, or readable (`display`).
 template <class OutIt>
-OutIt write_extension(OutIt out, body_extension e) {
-    switch (e.kind()) {
-    case extension_kind::string: return write_response_string(out, e.string());
-    case extension_kind::number: return fmt::format_to(out, "{}", e.number());
-    case extension_kind::list: break;
+struct extension_writer {
+    OutIt out;
+    const body_storage& st;
+    bool display;
+    bool enter(std::uint32_t i, std::size_t) {
+        const body_extension e{&st, i};
+        switch (e.kind()) {
+        case extension_kind::string:
+            out = display ? display_nstring(out, e.string()) : write_response_string(out, e.string());
+            break;
+        case extension_kind::number: out = fmt::format_to(out, "{}", e.number()); break;
+        case extension_kind::list: *out++ = '('; break;
+        }
+        return true;
     }
-    *out++ = '(';
-    bool first = true;
-    for (auto i = e.first(); i.valid(); i = i.next()) {
-        if (!first) *out++ = ' ';
-        first = false;
-        out = write_extension(out, i);
+    walk_step child(std::uint32_t i, std::uint32_t k, std::uint32_t& c) {
+        const body_extension_node& n = st.extensions[i];
+        if (n.kind != extension_kind::list) return walk_step::done;
+        c = k == 0 ? n.first_child : st.extensions[c].next;
+        if (c >= st.extensions.size()) return walk_step::done;
+        if (k > 0) *out++ = ' ';
+        return walk_step::child;
     }
-    *out++ = ')';
-    return out;
+    bool leave(std::uint32_t i, std::uint32_t, std::uint32_t, std::size_t) {
+        if (st.extensions[i].kind == extension_kind::list) *out++ = ')';
+        return true;
+    }
+    bool too_deep(std::uint32_t) { return false; }
+};
+
+template <class OutIt>
+OutIt write_extension(OutIt out, body_extension e, bool display = false) {
+    if (!e.valid() || e.index() >= e.storage()->extensions.size()) return out;
+    extension_writer<OutIt> w{out, *e.storage(), display};
+    walk_tree<max_depth_ceiling>(e.index(), w);
+    return w.out;
 }
 
 /// The extension fields after (md5 | param): [SP dsp [SP lang [SP loc *(SP ext)]]].
@@ -1055,20 +1262,16 @@ OutIt write_ext_tail(OutIt out, body_part b) {
     return out;
 }
 
+/// Writes a body tree without recursion: a node's fields before its parts (or its
+/// message's body) in enter(), the rest in leave().
 template <class OutIt>
-OutIt write_body(OutIt out, body_part b) {
-    const body_node& n = b.node();
-    const body_storage& st = *b.storage();
-    *out++ = '(';
-    if (n.kind == body_kind::multipart) {
-        for (auto c = b.first_child(); c.valid(); c = c.next_sibling()) out = write_body(out, c);
-        if (n.child_count > 0) *out++ = ' ';
-        out = write_response_string(out, n.subtype);
-        if (n.ext_fields >= 1) {
-            *out++ = ' ';
-            out = write_params(out, st, n.params);
-        }
-    } else {
+struct body_writer {
+    OutIt out;
+    const body_storage& st;
+    bool enter(std::uint32_t i, std::size_t) {
+        const body_node& n = st.nodes[i];
+        *out++ = '(';
+        if (n.kind == body_kind::multipart) return true;
         out = write_response_string(out, n.type);
         *out++ = ' ';
         out = write_response_string(out, n.subtype);
@@ -1085,17 +1288,46 @@ OutIt write_body(OutIt out, body_part b) {
             *out++ = ' ';
             out = write_envelope(out, st.envelopes[n.envelope]);
             *out++ = ' ';
-            out = write_body(out, b.message_body());
         }
-        if (b.has_lines()) out = fmt::format_to(out, " {}", n.lines);
-        if (n.ext_fields >= 1) {
-            *out++ = ' ';
-            out = write_response_string(out, n.md5);
-        }
+        return true;
     }
-    out = write_ext_tail(out, b);
-    *out++ = ')';
-    return out;
+    walk_step child(std::uint32_t i, std::uint32_t k, std::uint32_t& c) const {
+        const body_node& n = st.nodes[i];
+        if (n.kind == body_kind::multipart) c = k == 0 ? n.first_child : st.nodes[c].next_sibling;
+        else if (n.kind == body_kind::message && !n.bare_message && k == 0) c = n.first_child;
+        else return walk_step::done;
+        return c < st.nodes.size() ? walk_step::child : walk_step::done;
+    }
+    bool leave(std::uint32_t i, std::uint32_t, std::uint32_t, std::size_t) {
+        const body_part b{&st, i};
+        const body_node& n = b.node();
+        if (n.kind == body_kind::multipart) {
+            if (n.child_count > 0) *out++ = ' ';
+            out = write_response_string(out, n.subtype);
+            if (n.ext_fields >= 1) {
+                *out++ = ' ';
+                out = write_params(out, st, n.params);
+            }
+        } else {
+            if (b.has_lines()) out = fmt::format_to(out, " {}", n.lines);
+            if (n.ext_fields >= 1) {
+                *out++ = ' ';
+                out = write_response_string(out, n.md5);
+            }
+        }
+        out = write_ext_tail(out, b);
+        *out++ = ')';
+        return true;
+    }
+    bool too_deep(std::uint32_t) { return false; }
+};
+
+template <class OutIt>
+OutIt write_body(OutIt out, body_part b) {
+    if (!b.valid() || b.index() >= b.storage()->nodes.size()) return out;
+    body_writer<OutIt> w{out, *b.storage()};
+    walk_tree<max_depth_ceiling>(b.index(), w);
+    return w.out;
 }
 
 // ---- readable tree -------------------------------------------------------------------------
@@ -1117,25 +1349,12 @@ OutIt display_params(OutIt out, std::span<const body_param> ps) {
 
 template <class OutIt>
 OutIt display_extension(OutIt out, body_extension e) {
-    switch (e.kind()) {
-    case extension_kind::string: return display_nstring(out, e.string());
-    case extension_kind::number: return fmt::format_to(out, "{}", e.number());
-    case extension_kind::list: break;
-    }
-    *out++ = '(';
-    bool first = true;
-    for (auto i = e.first(); i.valid(); i = i.next()) {
-        if (!first) *out++ = ' ';
-        first = false;
-        out = display_extension(out, i);
-    }
-    *out++ = ')';
-    return out;
+    return write_extension(out, e, true);
 }
 
-/// One line per part, indented, with its section path: "1.2 text/plain ...".
+/// A part's own line, indented, with its section path: "1.2 text/plain ...".
 template <class OutIt>
-OutIt display_body(OutIt out, body_part b, std::size_t indent, const char* path, std::size_t path_len) {
+OutIt display_line(OutIt out, body_part b, std::size_t indent, const char* path, std::size_t path_len) {
     const body_node& n = b.node();
     for (std::size_t i = 0; i < indent; ++i) *out++ = ' ';
     if (path_len > 0) {
@@ -1178,48 +1397,92 @@ OutIt display_body(OutIt out, body_part b, std::size_t indent, const char* path,
         out = display_extension(out, e);
     }
     if (n.kind == body_kind::message && n.bare_message) out = fmt::format_to(out, " (no envelope)");
-    // Children: sub-paths "P.k" (or "k" at the top), capped to keep the buffer bounded.
-    char sub[128];
-    auto child_path = [&](std::uint32_t k) -> std::size_t {
-        auto r = fmt::format_to_n(sub, sizeof sub, "{}{}{}", std::string_view(path, path_len), path_len ? "." : "", k);
-        return r.size < sizeof sub ? r.size : sizeof sub;
-    };
-    if (n.kind == body_kind::multipart) {
-        std::uint32_t k = 1;
-        for (auto c = b.first_child(); c.valid(); c = c.next_sibling(), ++k) {
-            *out++ = '\n';
-            char copy[128];
-            const std::size_t len = child_path(k);
-            for (std::size_t i = 0; i < len; ++i) copy[i] = sub[i];
-            out = display_body(out, c, indent + 2, copy, len);
-        }
-    } else if (n.kind == body_kind::message && !n.bare_message) {
-        *out++ = '\n';
-        for (std::size_t i = 0; i < indent + 2; ++i) *out++ = ' ';
-        out = display_envelope(out, b.storage()->envelopes[n.envelope]);
-        *out++ = '\n';
-        // The encapsulated body: its parts are numbered under this part's path.
-        body_part inner = b.message_body();
-        if (inner.is_multipart()) {
-            for (std::size_t i = 0; i < indent + 2; ++i) *out++ = ' ';
-            out = fmt::format_to(out, "multipart/");
-            for (char c : inner.subtype().chars()) *out++ = chars::to_lower(c);
-            std::uint32_t k = 1;
-            for (auto c = inner.first_child(); c.valid(); c = c.next_sibling(), ++k) {
-                *out++ = '\n';
-                char copy[128];
-                const std::size_t len = child_path(k);
-                for (std::size_t i = 0; i < len; ++i) copy[i] = sub[i];
-                out = display_body(out, c, indent + 4, copy, len);
-            }
-        } else {
-            char copy[128];
-            const std::size_t len = child_path(1);
-            for (std::size_t i = 0; i < len; ++i) copy[i] = sub[i];
-            out = display_body(out, inner, indent + 2, copy, len);
-        }
-    }
     return out;
+}
+
+/// One line per part, walked without recursion. A part's sub-parts are numbered under its
+/// path ("P.k", or "k" at the top; a message's parts are its encapsulated body's, the
+/// multipart of that body shown on a line of its own) and indented two more (four under a
+/// message's multipart). Paths are capped at 128 characters.
+template <class OutIt>
+struct body_display {
+    OutIt out;
+    const body_storage& st;
+    std::size_t level = 0;                ///< of the node whose children are being walked
+    std::size_t indent[max_depth_ceiling + 1]; ///< per level (one more: a part too deep to show)
+    std::size_t path_len[max_depth_ceiling + 1];
+    char path[128];                       ///< the path of the node at `level` and its parents
+
+    body_display(OutIt o, const body_storage& storage) : out(o), st(storage) {}
+    void spaces(std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) *out++ = ' ';
+    }
+    // The path of the next level: this level's and ".k".
+    void child_path(std::uint32_t k, std::size_t child_indent) {
+        const std::size_t len = path_len[level];
+        const auto r = fmt::format_to_n(path + len, sizeof path - len, "{}{}", len ? "." : "", k);
+        path_len[level + 1] = len + r.size < sizeof path ? len + r.size : sizeof path;
+        indent[level + 1] = child_indent;
+    }
+    bool enter(std::uint32_t i, std::size_t l) {
+        level = l;
+        out = display_line(out, body_part{&st, i}, indent[l], path, path_len[l]);
+        return true;
+    }
+    walk_step child(std::uint32_t i, std::uint32_t k, std::uint32_t& c) {
+        const body_node& n = st.nodes[i];
+        if (n.kind == body_kind::multipart) {
+            c = k == 0 ? n.first_child : st.nodes[c].next_sibling;
+            if (c >= st.nodes.size()) return walk_step::done;
+            *out++ = '\n';
+            child_path(k + 1, indent[level] + 2);
+            return walk_step::child;
+        }
+        if (n.kind != body_kind::message || n.bare_message || n.first_child >= st.nodes.size()) return walk_step::done;
+        const body_node& inner = st.nodes[n.first_child];
+        if (k == 0) {
+            *out++ = '\n';
+            spaces(indent[level] + 2);
+            if (n.envelope < st.envelopes.size()) out = display_envelope(out, st.envelopes[n.envelope]);
+            *out++ = '\n';
+            if (inner.kind != body_kind::multipart) {
+                c = n.first_child;
+                child_path(1, indent[level] + 2);
+                return walk_step::child;
+            }
+            spaces(indent[level] + 2);
+            out = fmt::format_to(out, "multipart/");
+            for (char ch : inner.subtype.chars()) *out++ = chars::to_lower(ch);
+            c = inner.first_child;
+        } else {
+            if (inner.kind != body_kind::multipart) return walk_step::done;
+            c = st.nodes[c].next_sibling;
+        }
+        if (c >= st.nodes.size()) return walk_step::done;
+        *out++ = '\n';
+        child_path(k + 1, indent[level] + 4);
+        return walk_step::child;
+    }
+    bool leave(std::uint32_t, std::uint32_t, std::uint32_t, std::size_t l) {
+        level = l == 0 ? 0 : l - 1;
+        return true;
+    }
+    bool too_deep(std::uint32_t) {
+        spaces(indent[level] + 2);
+        out = fmt::format_to(out, "(parts nested deeper than {} not shown)", max_depth_ceiling);
+        return true;
+    }
+};
+
+template <class OutIt>
+OutIt display_body(OutIt out, body_part b, std::size_t indent, const char* path, std::size_t path_len) {
+    if (!b.valid() || b.index() >= b.storage()->nodes.size()) return out;
+    body_display<OutIt> d(out, *b.storage());
+    d.indent[0] = indent;
+    d.path_len[0] = path_len < sizeof d.path ? path_len : sizeof d.path;
+    for (std::size_t i = 0; i < d.path_len[0]; ++i) d.path[i] = path[i];
+    walk_tree<max_depth_ceiling>(b.index(), d);
+    return d.out;
 }
 
 } // namespace detail
@@ -1228,7 +1491,7 @@ OutIt display_body(OutIt out, body_part b, std::size_t indent, const char* path,
 /// (kinds match media types, counts match links, indexes are in range).
 inline result<void> check_writable(const body_part& b) noexcept {
     if (!b.valid()) return unsafe("body: an invalid handle");
-    return detail::check_body(b, SIZE_MAX);
+    return detail::check_body(b);
 }
 inline result<void> check_writable(const body_param& p) noexcept {
     if (auto ok = detail::check_string_member(p.attribute, true); !ok) return ok;
@@ -1236,7 +1499,7 @@ inline result<void> check_writable(const body_param& p) noexcept {
 }
 inline result<void> check_writable(const body_extension& e) noexcept {
     if (!e.valid()) return unsafe("body-extension: an invalid handle");
-    return detail::check_extension(e, SIZE_MAX);
+    return detail::check_extension(e);
 }
 
 } // namespace mailwire::imap

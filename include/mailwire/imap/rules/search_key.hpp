@@ -42,8 +42,10 @@
 //
 // Keys are written upper-case, numbers in decimal, and each string in the form it was
 // parsed in (so `NOT FROM "Smith"` comes back byte for byte although an atom would do);
-// a string built with string_value::from_content() has the cheapest valid form. The
-// writer recurses, so check_writable() refuses trees deeper than search_max_write_depth.
+// a string built with string_value::from_content() has the cheapest valid form. Nothing
+// recurses per level (the parser keeps the open keys in a fixed array, the checker and the
+// writer walk the tree with detail::walk_tree), and check_writable() refuses a tree built
+// deeper than search_max_write_depth, which no parse makes.
 //
 // No lenient quirks are specific to these rules; strings and dates follow string.hpp and
 // datetime.hpp (8-bit quoted text, the Domino day-00 date) in lenient mode.
@@ -67,6 +69,7 @@
 #include <mailwire/core/options.hpp>
 #include <mailwire/core/result.hpp>
 #include <mailwire/core/scanner.hpp>
+#include <mailwire/core/tree_walk.hpp>
 #include <mailwire/imap/rules/datetime.hpp>
 #include <mailwire/imap/rules/flag.hpp>
 #include <mailwire/imap/rules/section.hpp>
@@ -76,11 +79,14 @@
 namespace mailwire::imap {
 
 namespace detail {
-/// Opens one nesting level for the life of the guard; see "Limits" above.
+/// Gives back, when it goes, the `levels` it is told are still open; see "Limits" above.
 struct nesting_guard {
     std::size_t& depth;
-    constexpr ~nesting_guard() { --depth; }
+    const std::size_t& levels;
+    constexpr ~nesting_guard() { depth -= levels; }
 };
+/// One level, for the life of a scope that entered it.
+inline constexpr std::size_t one_level = 1;
 /// Takes one level of the budget, or says no (the level is then not taken).
 constexpr bool enter_nesting(std::size_t& depth, const parse_options& opts) noexcept {
     if (depth >= opts.depth_limit()) return false;
@@ -98,8 +104,8 @@ inline constexpr chars::char_set objectid_char = chars::alpha | chars::digit | c
 inline constexpr chars::char_set ext_simple_char = chars::digit | chars::char_set("*$:,");
 } // namespace detail
 
-/// Deepest key tree the writer accepts (it recurses); parsed trees are bounded by
-/// opts.max_depth, which is far lower by default.
+/// Deepest nesting of compound keys check_writable() accepts: the most a parse reads
+/// (max_depth_ceiling, whatever opts.max_depth says).
 inline constexpr std::size_t search_max_write_depth = max_depth_ceiling;
 
 // ---- tagged-ext-val (RFC 4466 §3), for extension return options and modifiers ----------
@@ -651,22 +657,31 @@ constexpr result<void> tagged_ext_simple(scanner& s, const parse_options& opts =
 
 /// tagged-ext-comp = astring / tagged-ext-comp *(SP tagged-ext-comp) /
 ///                   "(" tagged-ext-comp ")"                (RFC 9051 §9; RFC 4466 §3)
-/// Read as: item *(SP item), item = astring / "(" tagged-ext-comp ")".
+/// Read as: item *(SP item), item = astring / "(" tagged-ext-comp ")". Nested groups are
+/// read by this one loop, not by recursion (see max_depth_ceiling).
 constexpr result<void> tagged_ext_comp(scanner& s, std::size_t& depth, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
-    std::size_t count = 0;
+    // Items read so far in each group open here (level 0: the caller's).
+    std::size_t counts[max_depth_ceiling + 1];
+    std::size_t level = 0;
+    counts[0] = 0;
+    imap::detail::nesting_guard g{depth, level}; // the levels still open on return
     for (;;) {
-        if (++count > opts.max_list) return s.error(errc::limit_exceeded, "tagged-ext-comp within max_list");
+        if (++counts[level] > opts.max_list) return s.error(errc::limit_exceeded, "tagged-ext-comp within max_list");
         if (s.peek_is('(')) {
             if (!imap::detail::enter_nesting(depth, opts)) return s.error(errc::limit_exceeded, "nesting within max_depth");
-            imap::detail::nesting_guard g{depth};
             s.advance();
-            if (auto r = tagged_ext_comp(s, depth, opts, syn); !r) return r;
-            if (!s.consume(')')) return s.error(errc::invalid_syntax, "SP or \")\"");
-        } else {
-            auto a = astring(s, opts, syn);
-            if (!a) return a.error();
+            counts[++level] = 0;
+            continue;
         }
-        if (!s.consume(' ')) return {};
+        auto a = astring(s, opts, syn);
+        if (!a) return a.error();
+        // An item ended: SP and the next item of its group, or the group's ")".
+        while (!s.consume(' ')) {
+            if (level == 0) return {};
+            if (!s.consume(')')) return s.error(errc::invalid_syntax, "SP or \")\"");
+            --level;
+            --depth;
+        }
     }
 }
 
@@ -677,7 +692,7 @@ constexpr result<imap::tagged_ext_val> tagged_ext_val(scanner& s, std::size_t& d
     const std::size_t start = s.pos();
     if (s.peek_is('(')) {
         if (!imap::detail::enter_nesting(depth, opts)) return s.error(errc::limit_exceeded, "nesting within max_depth");
-        imap::detail::nesting_guard g{depth};
+        imap::detail::nesting_guard g{depth, imap::detail::one_level};
         s.advance();
         if (!s.peek_is(')'))
             if (auto r = tagged_ext_comp(s, depth, opts, syn); !r) return r.error();
@@ -840,95 +855,11 @@ constexpr result<void> search_modsequence(scanner& s, imap::search_node& node, c
     return {};
 }
 
-/// search-key = "ALL" / "ANSWERED" / "BCC" SP astring /
-///              "BEFORE" SP date / "BODY" SP astring /
-///              "CC" SP astring / "DELETED" / "FLAGGED" /
-///              "FROM" SP astring / "KEYWORD" SP flag-keyword /
-///              "ON" SP date / "SEEN" /
-///              "SINCE" SP date / "SUBJECT" SP astring /
-///              "TEXT" SP astring / "TO" SP astring /
-///              "UNANSWERED" / "UNDELETED" / "UNFLAGGED" /
-///              "UNKEYWORD" SP flag-keyword / "UNSEEN" /
-///              "DRAFT" / "HEADER" SP header-fld-name SP astring /
-///              "LARGER" SP number64 / "NOT" SP search-key /
-///              "OR" SP search-key SP search-key /
-///              "SENTBEFORE" SP date / "SENTON" SP date /
-///              "SENTSINCE" SP date / "SMALLER" SP number64 /
-///              "UID" SP sequence-set / "UNDRAFT" / sequence-set /
-///              "(" search-key *(SP search-key) ")"                  (RFC 9051 §9)
-/// search-key =/ "NEW" / "OLD" / "RECENT"                              (RFC 3501 §9)
-/// search-key =/ search-modsequence                                     (RFC 7162 §7)
-/// search-key =/ ( "OLDER" / "YOUNGER" ) SP nz-number                   (RFC 5032 §3)
-/// search-key =/ "SAVEDBEFORE" SP date / "SAVEDON" SP date /
-///               "SAVEDSINCE" SP date / "SAVEDATESUPPORTED"             (RFC 8514 §5)
-/// search-key =/ "EMAILID" SP objectid / "THREADID" SP objectid         (RFC 8474 §7)
-/// search-key =/ "FUZZY" SP search-key                                  (RFC 6203 §7)
-/// search-key =/ "X-GM-RAW" SP astring / "X-GM-MSGID" SP number64 /
-///               "X-GM-THRID" SP number64 / "X-GM-LABELS" SP astring
-///               (Gmail's extensions, documented by Google with no ABNF or RFC)
-/// flag-keyword = "$MDNSent" / "$Forwarded" / "$Junk" / "$NotJunk" / "$Phishing" / atom
-///
-/// Appends the key and its subtree to out.nodes. Names are case-insensitive. An unknown
-/// name is invalid_syntax at its first byte; a NOT, OR, FUZZY or "(" that would exceed
-/// opts.max_depth is limit_exceeded at its first byte (see "Limits" above).
-inline result<void> search_key(scanner& s, imap::search_program& out, std::size_t& depth, const parse_options& opts = {},
-                               session_syntax syn = {}) noexcept {
-    const std::size_t start = s.pos();
-    if (out.nodes.size() >= UINT32_MAX - 1) return s.error(errc::limit_exceeded, "search program of fewer than 2^32 keys");
-    const auto index = static_cast<std::uint32_t>(out.nodes.size());
-    auto finish = [&]() {
-        out.nodes[index].end = static_cast<std::uint32_t>(out.nodes.size());
-        return result<void>{};
-    };
-
-    if (s.peek_is('(')) {
-        if (!imap::detail::enter_nesting(depth, opts)) return s.error(errc::limit_exceeded, "search-key nesting within max_depth");
-        imap::detail::nesting_guard g{depth};
-        s.advance();
-        out.nodes.push_back(imap::search_node{search_key_kind::list});
-        std::uint32_t count = 0;
-        for (;;) {
-            if (++count > opts.max_list) return s.error(errc::limit_exceeded, "search-key list within max_list");
-            if (auto r = search_key(s, out, depth, opts, syn); !r) return r;
-            if (!s.consume(' ')) break;
-        }
-        if (!s.consume(')')) return s.error(errc::invalid_syntax, "SP or \")\"");
-        out.nodes[index].children = count;
-        return finish();
-    }
-    if (!s.at_end() && (chars::digit(s.peek()) || s.peek() == '*' || s.peek() == '$')) {
-        auto set = rules::sequence_set(s, opts);
-        if (!set) return set.error();
-        imap::search_node n{search_key_kind::sequence_set};
-        n.set = *set;
-        out.nodes.push_back(n);
-        return finish();
-    }
-    const auto word = s.take_while(chars::atom_char);
-    const imap::detail::search_key_info* info = nullptr;
-    if (!word.empty())
-        for (const auto& k : imap::detail::search_keys)
-            if (!k.name.empty() && chars::iequals(word, k.name)) { info = &k; break; }
-    if (info == nullptr) return s.error_at(start, errc::invalid_syntax, "search-key");
-
-    imap::search_node n{info->kind};
-    const auto op = info->operand;
-    if (op == search_operand::key || op == search_operand::two_keys) {
-        if (!imap::detail::enter_nesting(depth, opts)) return s.error_at(start, errc::limit_exceeded, "search-key nesting within max_depth");
-        imap::detail::nesting_guard g{depth};
-        n.children = op == search_operand::key ? 1 : 2;
-        out.nodes.push_back(n);
-        for (std::uint32_t i = 0; i < n.children; ++i) {
-            if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
-            if (auto r = search_key(s, out, depth, opts, syn); !r) return r;
-        }
-        return finish();
-    }
-    if (op == search_operand::modseq) {
-        if (auto r = search_modsequence(s, n, opts); !r) return r;
-        out.nodes.push_back(n);
-        return finish();
-    }
+/// The operands of a key that has no child keys (all but NOT, OR, FUZZY and "(" ... ")"),
+/// after its name, into `n`.
+inline result<void> search_key_operands(scanner& s, imap::search_node& n, search_operand op, const parse_options& opts,
+                                        session_syntax syn) noexcept {
+    if (op == search_operand::modseq) return search_modsequence(s, n, opts);
     if (op != search_operand::none && !s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     switch (op) {
     case search_operand::none: break;
@@ -989,8 +920,114 @@ inline result<void> search_key(scanner& s, imap::search_program& out, std::size_
     case search_operand::keys:
     case search_operand::modseq: break; // handled above
     }
-    out.nodes.push_back(n);
-    return finish();
+    return {};
+}
+
+/// search-key = "ALL" / "ANSWERED" / "BCC" SP astring /
+///              "BEFORE" SP date / "BODY" SP astring /
+///              "CC" SP astring / "DELETED" / "FLAGGED" /
+///              "FROM" SP astring / "KEYWORD" SP flag-keyword /
+///              "ON" SP date / "SEEN" /
+///              "SINCE" SP date / "SUBJECT" SP astring /
+///              "TEXT" SP astring / "TO" SP astring /
+///              "UNANSWERED" / "UNDELETED" / "UNFLAGGED" /
+///              "UNKEYWORD" SP flag-keyword / "UNSEEN" /
+///              "DRAFT" / "HEADER" SP header-fld-name SP astring /
+///              "LARGER" SP number64 / "NOT" SP search-key /
+///              "OR" SP search-key SP search-key /
+///              "SENTBEFORE" SP date / "SENTON" SP date /
+///              "SENTSINCE" SP date / "SMALLER" SP number64 /
+///              "UID" SP sequence-set / "UNDRAFT" / sequence-set /
+///              "(" search-key *(SP search-key) ")"                  (RFC 9051 §9)
+/// search-key =/ "NEW" / "OLD" / "RECENT"                              (RFC 3501 §9)
+/// search-key =/ search-modsequence                                     (RFC 7162 §7)
+/// search-key =/ ( "OLDER" / "YOUNGER" ) SP nz-number                   (RFC 5032 §3)
+/// search-key =/ "SAVEDBEFORE" SP date / "SAVEDON" SP date /
+///               "SAVEDSINCE" SP date / "SAVEDATESUPPORTED"             (RFC 8514 §5)
+/// search-key =/ "EMAILID" SP objectid / "THREADID" SP objectid         (RFC 8474 §7)
+/// search-key =/ "FUZZY" SP search-key                                  (RFC 6203 §7)
+/// search-key =/ "X-GM-RAW" SP astring / "X-GM-MSGID" SP number64 /
+///               "X-GM-THRID" SP number64 / "X-GM-LABELS" SP astring
+///               (Gmail's extensions, documented by Google with no ABNF or RFC)
+/// flag-keyword = "$MDNSent" / "$Forwarded" / "$Junk" / "$NotJunk" / "$Phishing" / atom
+///
+/// Appends the key and its subtree to out.nodes. Names are case-insensitive. An unknown
+/// name is invalid_syntax at its first byte; a NOT, OR, FUZZY or "(" that would exceed
+/// opts.max_depth is limit_exceeded at its first byte (see "Limits" above). Child keys
+/// are read by this one loop, not by recursion: the compound keys still open are kept
+/// in a fixed array (at most max_depth_ceiling of them), so the stack it uses does not
+/// grow with the nesting.
+inline result<void> search_key(scanner& s, imap::search_program& out, std::size_t& depth, const parse_options& opts = {},
+                               session_syntax syn = {}) noexcept {
+    struct open_key {
+        std::uint32_t index; ///< the compound node
+        std::uint32_t count; ///< list: keys read so far; NOT / OR / FUZZY: keys still due
+        bool list;
+    };
+    open_key open[max_depth_ceiling];
+    std::size_t top = 0;
+    imap::detail::nesting_guard g{depth, top}; // each open key holds one level
+    for (;;) {
+        // One key starts here.
+        const std::size_t start = s.pos();
+        if (out.nodes.size() >= UINT32_MAX - 1) return s.error(errc::limit_exceeded, "search program of fewer than 2^32 keys");
+        const auto index = static_cast<std::uint32_t>(out.nodes.size());
+        if (s.peek_is('(')) {
+            if (!imap::detail::enter_nesting(depth, opts)) return s.error(errc::limit_exceeded, "search-key nesting within max_depth");
+            open[top++] = open_key{index, 1, true};
+            s.advance();
+            out.nodes.push_back(imap::search_node{search_key_kind::list});
+            if (1 > opts.max_list) return s.error(errc::limit_exceeded, "search-key list within max_list");
+            continue;
+        }
+        if (!s.at_end() && (chars::digit(s.peek()) || s.peek() == '*' || s.peek() == '$')) {
+            auto set = rules::sequence_set(s, opts);
+            if (!set) return set.error();
+            imap::search_node n{search_key_kind::sequence_set};
+            n.set = *set;
+            out.nodes.push_back(n);
+        } else {
+            const auto word = s.take_while(chars::atom_char);
+            const imap::detail::search_key_info* info = nullptr;
+            if (!word.empty())
+                for (const auto& k : imap::detail::search_keys)
+                    if (!k.name.empty() && chars::iequals(word, k.name)) { info = &k; break; }
+            if (info == nullptr) return s.error_at(start, errc::invalid_syntax, "search-key");
+            imap::search_node n{info->kind};
+            const auto op = info->operand;
+            if (op == search_operand::key || op == search_operand::two_keys) {
+                if (!imap::detail::enter_nesting(depth, opts))
+                    return s.error_at(start, errc::limit_exceeded, "search-key nesting within max_depth");
+                n.children = op == search_operand::key ? 1 : 2;
+                open[top++] = open_key{index, n.children, false};
+                out.nodes.push_back(n);
+                if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
+                continue;
+            }
+            if (auto r = search_key_operands(s, n, op, opts, syn); !r) return r;
+            out.nodes.push_back(n);
+        }
+        out.nodes[index].end = static_cast<std::uint32_t>(out.nodes.size());
+        // A key ended: the next key of the compound key around it, or that key's end.
+        for (;;) {
+            if (top == 0) return {};
+            open_key& k = open[top - 1];
+            if (k.list) {
+                if (s.consume(' ')) {
+                    if (++k.count > opts.max_list) return s.error(errc::limit_exceeded, "search-key list within max_list");
+                    break;
+                }
+                if (!s.consume(')')) return s.error(errc::invalid_syntax, "SP or \")\"");
+                out.nodes[k.index].children = k.count;
+            } else if (--k.count > 0) {
+                if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
+                break;
+            }
+            out.nodes[k.index].end = static_cast<std::uint32_t>(out.nodes.size());
+            --top;
+            --depth;
+        }
+    }
 }
 
 /// search-program = ["CHARSET" SP charset SP] search-key *(SP search-key)
@@ -1203,32 +1240,54 @@ constexpr result<void> check_search_leaf(const search_node& n) noexcept {
     }
     return unsafe("search-key: kind");
 }
-/// Checks the subtree at `i`; returns the index after it.
-constexpr result<std::uint32_t> check_search_key(std::span<const search_node> nodes, std::uint32_t i, std::size_t depth) noexcept {
-    if (i >= nodes.size()) return unsafe("search program: a key is missing");
-    if (depth > search_max_write_depth) return unsafe("search program: nesting beyond search_max_write_depth");
-    const search_node& n = nodes[i];
-    if (static_cast<std::size_t>(n.kind) >= search_key_count) return unsafe("search-key: kind");
-    if (auto ok = check_search_leaf(n); !ok) return ok.error();
-    std::uint32_t want = 0;
-    switch (operand_of(n.kind)) {
-    case search_operand::key: want = 1; break;
-    case search_operand::two_keys: want = 2; break;
-    case search_operand::keys:
-        if (n.children == 0) return unsafe("search-key list: at least one key");
-        want = n.children;
-        break;
-    default: break;
-    }
-    if (n.children != want) return unsafe("search program: wrong number of child keys");
-    std::uint32_t next = i + 1;
-    for (std::uint32_t c = 0; c < want; ++c) {
-        auto r = check_search_key(nodes, next, depth + 1);
-        if (!r) return r.error();
-        next = *r;
-    }
-    if (n.end != next) return unsafe("search program: subtree end index");
-    return next;
+/// Checks the subtree at `i`; returns the index after it. The tree is walked without
+/// recursion (detail::walk_tree); deeper than search_max_write_depth compound keys (more
+/// than the parser reads) is refused.
+constexpr result<std::uint32_t> check_search_key(std::span<const search_node> nodes, std::uint32_t i) noexcept {
+    struct checker {
+        std::span<const search_node> nodes;
+        parse_error err{};
+        constexpr bool fail(parse_error e) noexcept {
+            err = e;
+            return false;
+        }
+        constexpr bool enter(std::uint32_t k, std::size_t) noexcept {
+            if (k >= nodes.size()) return fail(unsafe("search program: a key is missing"));
+            const search_node& n = nodes[k];
+            if (static_cast<std::size_t>(n.kind) >= search_key_count) return fail(unsafe("search-key: kind"));
+            if (auto ok = check_search_leaf(n); !ok) return fail(ok.error());
+            std::uint32_t want = 0;
+            switch (operand_of(n.kind)) {
+            case search_operand::key: want = 1; break;
+            case search_operand::two_keys: want = 2; break;
+            case search_operand::keys:
+                if (n.children == 0) return fail(unsafe("search-key list: at least one key"));
+                want = n.children;
+                break;
+            default: break;
+            }
+            if (n.children != want) return fail(unsafe("search program: wrong number of child keys"));
+            return true;
+        }
+        // Child keys follow their parent; each starts where the one before it ends (its
+        // end already checked when it was left).
+        constexpr mailwire::detail::walk_step child(std::uint32_t k, std::uint32_t c, std::uint32_t& next) const noexcept {
+            if (c >= nodes[k].children) return mailwire::detail::walk_step::done;
+            next = c == 0 ? k + 1 : nodes[next].end;
+            return mailwire::detail::walk_step::child;
+        }
+        constexpr bool leave(std::uint32_t k, std::uint32_t count, std::uint32_t last, std::size_t) noexcept {
+            const std::uint32_t next = count == 0 ? k + 1 : nodes[last].end;
+            if (nodes[k].end != next) return fail(unsafe("search program: subtree end index"));
+            return true;
+        }
+        constexpr bool too_deep(std::uint32_t) noexcept {
+            return fail(unsafe("search program: nesting beyond search_max_write_depth"));
+        }
+    };
+    checker v{nodes};
+    if (!mailwire::detail::walk_tree<search_max_write_depth + 1>(i, v)) return v.err;
+    return nodes[i].end;
 }
 } // namespace detail
 
@@ -1241,7 +1300,7 @@ constexpr result<void> check_writable(const search_node& n) noexcept {
 }
 
 constexpr result<void> check_writable(const search_key_view& v) noexcept {
-    auto r = detail::check_search_key(v.nodes(), v.index(), 0);
+    auto r = detail::check_search_key(v.nodes(), v.index());
     if (!r) return r.error();
     return {};
 }
@@ -1252,7 +1311,7 @@ inline result<void> check_writable(const search_program& p) noexcept {
     if (p.nodes.size() >= UINT32_MAX) return unsafe("search-program: too many keys");
     std::uint32_t i = 0;
     while (i < p.nodes.size()) {
-        auto r = detail::check_search_key(p.nodes, i, 0);
+        auto r = detail::check_search_key(p.nodes, i);
         if (!r) return r.error();
         i = *r;
     }
@@ -1302,28 +1361,12 @@ OutIt write_return_opt(OutIt out, const search_return_opt& o) {
     return out;
 }
 
-/// Writes the key at `i` and its subtree (wire bytes, or readable when `verbose`).
+/// Writes the key `n` up to its children (for NOT / OR / FUZZY, its name; for a list,
+/// "("), or all of it when it has none.
 template <class OutIt>
-OutIt write_key(OutIt out, std::span<const search_node> nodes, std::uint32_t i, bool verbose) {
-    const search_node& n = nodes[i];
-    auto children = [&](OutIt o) {
-        std::uint32_t c = i + 1;
-        for (std::uint32_t k = 0; k < n.children && c < nodes.size(); ++k) {
-            *o++ = ' ';
-            o = write_key(o, nodes, c, verbose);
-            c = nodes[c].end;
-        }
-        return o;
-    };
+OutIt write_key_head(OutIt out, const search_node& n, bool verbose) {
     if (n.kind == search_key_kind::list) {
         *out++ = '(';
-        std::uint32_t c = i + 1;
-        for (std::uint32_t k = 0; k < n.children && c < nodes.size(); ++k) {
-            if (k != 0) *out++ = ' ';
-            out = write_key(out, nodes, c, verbose);
-            c = nodes[c].end;
-        }
-        *out++ = ')';
         return out;
     }
     if (n.kind == search_key_kind::sequence_set) {
@@ -1336,7 +1379,7 @@ OutIt write_key(OutIt out, std::span<const search_node> nodes, std::uint32_t i, 
     case search_operand::none:
     case search_operand::keys: break;
     case search_operand::key:
-    case search_operand::two_keys: out = children(out); break;
+    case search_operand::two_keys: break; // the children follow
     case search_operand::astring:
         *out++ = ' ';
         out = write_string(out, n.value, verbose);
@@ -1374,8 +1417,42 @@ OutIt write_key(OutIt out, std::span<const search_node> nodes, std::uint32_t i, 
         out = fmt::format_to(out, " {}", n.number);
         break;
     }
-    if (verbose && is_compound(n.kind)) *out++ = ']';
+    if (verbose && is_compound(n.kind) && n.children == 0) *out++ = ']';
     return out;
+}
+
+/// Writes the key at `i` and its subtree (wire bytes, or readable when `verbose`), walked
+/// without recursion (detail::walk_tree). A tree check_writable() accepts is written whole.
+template <class OutIt>
+OutIt write_key(OutIt out, std::span<const search_node> nodes, std::uint32_t i, bool verbose) {
+    struct writer {
+        OutIt out;
+        std::span<const search_node> nodes;
+        bool verbose;
+        bool enter(std::uint32_t k, std::size_t) {
+            out = write_key_head(out, nodes[k], verbose);
+            return true;
+        }
+        mailwire::detail::walk_step child(std::uint32_t k, std::uint32_t c, std::uint32_t& next) {
+            const search_node& n = nodes[k];
+            if (c >= n.children) return mailwire::detail::walk_step::done;
+            next = c == 0 ? k + 1 : nodes[next].end;
+            if (next >= nodes.size()) return mailwire::detail::walk_step::done;
+            if (c != 0 || n.kind != search_key_kind::list) *out++ = ' ';
+            return mailwire::detail::walk_step::child;
+        }
+        bool leave(std::uint32_t k, std::uint32_t, std::uint32_t, std::size_t) {
+            const search_node& n = nodes[k];
+            if (n.kind == search_key_kind::list) *out++ = ')';
+            else if (verbose && is_compound(n.kind) && n.children != 0) *out++ = ']';
+            return true;
+        }
+        bool too_deep(std::uint32_t) { return false; }
+    };
+    if (i >= nodes.size()) return out;
+    writer w{out, nodes, verbose};
+    mailwire::detail::walk_tree<search_max_write_depth + 1>(i, w);
+    return w.out;
 }
 
 template <class OutIt>
