@@ -2,7 +2,9 @@
 
 #include <mailwire/imap/framer.hpp>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -910,8 +912,8 @@ TEST_CASE("literal size: at, below and above max_literal") {
     response_storage st;
     CHECK(parse_response("* 1 FETCH (BODY[] {3}\r\nabc)\r\n", st, o).has_value());
     CHECK(parse_response("* 1 FETCH (BODY[] {4}\r\nabcd)\r\n", st, o).has_value());
-    check_error("* 1 FETCH (BODY[] {5}\r\nabcde)\r\n", errc::limit_exceeded, 19, o);
-    check_error("* XFOO {5}\r\nabcde\r\n", errc::limit_exceeded, 8, o);
+    check_error("* 1 FETCH (BODY[] {5}\r\nabcde)\r\n", errc::limit_exceeded, 18, o); // the "{", as the framer says
+    check_error("* XFOO {5}\r\nabcde\r\n", errc::limit_exceeded, 7, o);
 }
 
 TEST_CASE("parse_response(buffered_framer::event): the framer's NUL finding spares the literal scan, never a check") {
@@ -1223,5 +1225,32 @@ TEST_CASE("parse_response enforces the framer's limits without a framer: at, bel
         CHECK(parse_response("* 1 FETCH (UID 12)\r\n", st, o).has_value()); // 20 octets
         check_error("* 1 FETCH (UID 123)\r\n", errc::limit_exceeded, 20, o);
         check_error("* 1 FETCH (BODY[] {9}\r\n123456789)\r\n", errc::limit_exceeded, 20, o); // the line crosses it first
+    }
+}
+
+TEST_CASE("parse_response refuses a literal above max_literal with the framer's code, offset and name") {
+    // Without a framer in front, and with the message too short for check_message_limits to
+    // frame it: the literal rule alone sees the size, and says what the framer says.
+    parse_options o;
+    o.max_literal = 4;
+    response_storage st;
+    for (const std::string open : {"* 1 FETCH (BODY[] {", "* 1 FETCH (BINARY[] ~{", "* XFOO ({"}) {
+        for (const std::uint64_t n : {std::uint64_t{3}, std::uint64_t{4}, std::uint64_t{5}, std::uint64_t{4000000000}}) {
+            const std::string msg = open + std::to_string(n) + "}\r\n" + (n < 10 ? std::string(n, 'd') : "") + ")\r\n";
+            INFO(msg);
+            auto r = parse_response(msg, st, o);
+            if (n <= o.max_literal) {
+                CHECK(r.has_value());
+                continue;
+            }
+            REQUIRE_FALSE(r.has_value());
+            framer f(framer_config{direction::server_to_client}, o);
+            const frame_event ev = f.next(msg);
+            REQUIRE(ev.status == frame_status::error);
+            CHECK(r.error().code == errc::limit_exceeded);
+            CHECK(r.error().offset == std::min(open.find('~'), open.find('{'))); // the "~" of "~{"
+            CHECK(r.error().expected == "max_literal");
+            CHECK(r.error() == ev.error);
+        }
     }
 }

@@ -15,34 +15,8 @@
 
 #include <mailwire/core/diagnostic.hpp>
 
+#include "support/allocations.hpp" // parse_command must not allocate
 #include "support/catch.hpp"
-
-// ---- allocation counter: parse_command must not allocate -----------------------------
-
-// Not under AddressSanitizer, whose own operator new would pair with this free().
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MAILWIRE_TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define MAILWIRE_TEST_ASAN 1
-#endif
-
-namespace {
-std::size_t g_allocations = 0;
-}
-
-#if !defined(MAILWIRE_TEST_ASAN)
-// noinline: once inlined, GCC's -Wmismatched-new-delete sees free() on new'd memory.
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    ++g_allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    std::abort();
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
 
 namespace Catch {
 template <>
@@ -886,20 +860,18 @@ TEST_CASE("UTF-8 in USER, PASS and APOP names (RFC 6856 §2.2)", "[pop3][command
 TEST_CASE("parse_command does not allocate", "[pop3][command][perf]") {
     const std::string long_auth = "AUTH XOAUTH2 " + std::string(2000, 'A') + "\r\n";
     std::size_t parsed = 0;
-    const std::size_t before = g_allocations;
+    const std::size_t before = mailwire_test::allocations;
     for (auto line : rfc_vectors) parsed += p3::parse_command(line).has_value() ? 1u : 0u;
     parsed += p3::parse_command("XCLIENT ADDR=1 PORT=2\r\n", lenient_opts).has_value() ? 1u : 0u;
     parsed += p3::parse_command(long_auth, lenient_opts).has_value() ? 1u : 0u;
     parsed += p3::parse_command("RETR 0\r\n").has_value() ? 1u : 0u;
     parsed += p3::parse_auth_continuation("dGVzdAB0ZXN0AHRlc3Q=\r\n").has_value() ? 1u : 0u;
-    const std::size_t after = g_allocations;
+    const std::size_t after = mailwire_test::allocations;
     CHECK(after == before);
-#if !defined(MAILWIRE_TEST_ASAN)
     // The counter does count (the replacement operator new is in effect).
     auto* probe = new std::string(100, 'x');
-    CHECK(g_allocations > after);
+    CHECK(mailwire_test::allocations > after);
     delete probe;
-#endif
     CHECK(parsed == std::size(rfc_vectors) + 3);
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -16,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "support/allocations.hpp" // the largest single allocation, to show what a reader holds
 #include "support/catch.hpp"
 
 namespace {
@@ -652,6 +654,43 @@ TEST_CASE("response_reader: with no reply queued, at most max_line octets are ke
     auto f = late.next();
     REQUIRE(f);
     CHECK(f->bytes == "+OK early\r\n");
+}
+
+TEST_CASE("response_reader: 100 MiB in one chunk with no reply queued is refused at once and never held", "[pop3][reader]") {
+    parse_options o;
+    o.max_line = 512;
+    // The first octet that no command awaits is unexpected_response at once.
+    p3::response_reader first(o, p3::expect_greeting::no);
+    CHECK(first.feed("+") == 1);
+    auto e1 = first.next();
+    REQUIRE_FALSE(e1);
+    CHECK(e1.error().code == errc::unexpected_response);
+    CHECK(e1.error().offset == 0);
+
+    const std::string flood(100 * 1024 * 1024, 'x');
+    for (const bool queued_one : {false, true}) {
+        INFO((queued_one ? "one reply queued, the flood after it" : "nothing queued"));
+        p3::response_reader r(o, p3::expect_greeting::no);
+        std::string input = queued_one ? "+OK\r\n" + flood : flood;
+        if (queued_one) r.expect_reply(p3::noop{});
+        mailwire_test::largest_allocation = 0;
+        CHECK(r.feed(input) == input.size());
+        const std::size_t largest = mailwire_test::largest_allocation;
+        if (queued_one) {
+            auto f = r.next();
+            REQUIRE(f);
+            CHECK(f->bytes == "+OK\r\n");
+        }
+        auto e = r.next();
+        REQUIRE_FALSE(e);
+        CHECK(e.error().code == errc::unexpected_response);
+        CHECK(e.error().offset == (queued_one ? 5u : 0u));
+        CHECK(r.unscanned().size() == o.max_line);
+        CHECK(r.consumed() == input.size());
+        // Nothing the size of the flood was allocated (or, after one reply, kept allocated):
+        // what is held is at most max_line past the reply.
+        if (!queued_one) CHECK(largest <= 4 * o.max_line);
+    }
 }
 
 TEST_CASE("response_reader: octets with no command awaiting them are unexpected_response, and kept", "[pop3][reader]") {

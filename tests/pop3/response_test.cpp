@@ -3,8 +3,10 @@
 // section), the seed dialogue, rejections with code and offset, the lenient quirks in both
 // modes, limits, the builders and the writers.
 #include <mailwire/pop3/response.hpp>
+#include <mailwire/pop3/reader.hpp>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -638,7 +640,9 @@ TEST_CASE("first line length: 512 octets in strict mode, max_line in lenient (RF
     // Without its CRLF yet, a line already over the limit is limit_exceeded, not need_more.
     const std::string big = line_of(600);
     rejects(std::string_view(big).substr(0, 520), expect::status, errc::limit_exceeded, 512);
-    rejects(std::string_view(big).substr(0, 512), expect::status, errc::need_more, 512);
+    // 512 octets and no LF yet: the line can only end past the limit (as the reader says).
+    rejects(std::string_view(big).substr(0, 512), expect::status, errc::limit_exceeded, 512);
+    rejects(std::string_view(big).substr(0, 511), expect::status, errc::need_more, 511);
     parse_options small = strict_opts;
     small.pop3_max_response_line = 20;
     CHECK(parse_response("+OK 2 320 0123456\r\n", expect::stat, small));   // 19
@@ -1132,4 +1136,143 @@ TEST_CASE("listing fast paths agree with the full rules, values and errors", "[p
     // A bare LF inside a long listing: strict still refuses it at the LF.
     rejects("+OK\r\n1 120\n100 100\r\n200 200\r\n.\r\n", expect::list_all, errc::strict_violation, 10);
     rejects("+OK\r\n1 abc\n100 uid-100\r\n.\r\n", expect::uidl_all, errc::strict_violation, 10);
+}
+
+// ---- limits without a reader in front ---------------------------------------------------
+
+namespace {
+
+// What pop3::response_reader says of `wire` as the reply to `sent`: its first error, if any.
+std::optional<parse_error> reader_error(std::string_view wire, const command& sent, const parse_options& o) {
+    response_reader r(o, expect_greeting::no);
+    r.expect_reply(sent);
+    CHECK(r.feed(wire) == wire.size());
+    auto f = r.next();
+    if (f) return std::nullopt;
+    return f.error();
+}
+
+// `wire`, a reply to `sent` read as `k`, is refused by parse_response with limit_exceeded at
+// `offset`, as the reader refuses it; or, for offset npos, both accept it.
+void limit_as_reader(std::string_view wire, expect k, const command& sent, std::size_t offset, const parse_options& o) {
+    INFO("input " << show(wire) << " as " << std::string(to_string(k)) << (o.strict() ? " (strict)" : " (lenient)"));
+    auto r = parse_response(wire, k, o);
+    const auto re = reader_error(wire, sent, o);
+    if (offset == std::string_view::npos) {
+        if (!r) INFO("error " << std::string(to_string(r.error().code)) << " at " << r.error().offset);
+        CHECK(r.has_value());
+        CHECK_FALSE(re.has_value());
+        return;
+    }
+    REQUIRE_FALSE(r);
+    CHECK(to_string(r.error().code) == "limit_exceeded");
+    CHECK(r.error().offset == offset);
+    REQUIRE(re.has_value());
+    CHECK(to_string(re->code) == "limit_exceeded");
+    CHECK(re->offset == offset);
+}
+
+constexpr std::size_t npos = std::string_view::npos;
+
+} // namespace
+
+TEST_CASE("message lines: max_line at, below and above, without a reader", "[pop3][response][limits]") {
+    for (parse_options o : {strict_opts, lenient_opts}) {
+        o.max_line = 16;
+        const std::string line = "0123456789abcd\r\n"; // 16 octets
+        limit_as_reader("+OK\r\n" + line + ".\r\n", expect::message, pop3::retr{1}, npos, o);
+        limit_as_reader("+OK\r\n" + line.substr(1) + line + ".\r\n", expect::message, pop3::retr{1}, npos, o);
+        limit_as_reader("+OK\r\nx" + line + ".\r\n", expect::message, pop3::retr{1}, 5 + 16, o);
+        limit_as_reader("+OK\r\n" + line + "x" + line + ".\r\n", expect::message, pop3::top{1, 1}, 21 + 16, o);
+        // A 200 KB line at the default max_line.
+        parse_options d = o;
+        d.max_line = parse_options{}.max_line;
+        limit_as_reader("+OK\r\n" + std::string(200 * 1024, 'x') + "\r\n.\r\n", expect::message, pop3::retr{1}, 5 + d.max_line, d);
+        // Cut short, a line already past the limit is limit_exceeded, not need_more: no more
+        // octets could make it acceptable.
+        rejects("+OK\r\nx" + line, expect::message, errc::limit_exceeded, 5 + 16, o);
+        rejects("+OK\r\n" + std::string(16, 'x'), expect::message, errc::limit_exceeded, 5 + 16, o);
+        rejects("+OK\r\n" + std::string(15, 'x'), expect::message, errc::need_more, 5 + 15, o);
+    }
+}
+
+TEST_CASE("multi-line replies: max_message at, below and above, without a reader", "[pop3][response][limits]") {
+    for (parse_options o : {strict_opts, lenient_opts}) {
+        o.max_message = 40;
+        const std::string line = "0123456789abcd\r\n"; // 16 octets
+        // "+OK" CRLF, two lines, "." CRLF: 39, 40 and 41 octets.
+        limit_as_reader("+OK\r\n" + line + line.substr(1) + ".\r\n", expect::message, pop3::retr{1}, npos, o);
+        limit_as_reader("+OK\r\n" + line + line + ".\r\n", expect::message, pop3::retr{1}, npos, o);
+        limit_as_reader("+OK\r\n" + line + "x" + line + ".\r\n", expect::message, pop3::retr{1}, 40, o);
+        // A line that ends at max_message with more to come: the reply can only end past it.
+        limit_as_reader("+OK\r\n" + line + "xyz" + line + line + ".\r\n", expect::message, pop3::retr{1}, 40, o);
+        // Cut short at max_message octets: limit_exceeded, not need_more.
+        rejects("+OK\r\n" + line + "xyz" + line, expect::message, errc::limit_exceeded, 40, o);
+        rejects("+OK\r\n" + line + "xy" + line, expect::message, errc::need_more, 39, o);
+        // Listings: 19, 20 and 21 octets with max_message 20.
+        o.max_message = 20;
+        limit_as_reader("+OK\r\n1 1\r\n2 22\r\n.\r\n", expect::list_all, pop3::list{}, npos, o);
+        limit_as_reader("+OK\r\n1 11\r\n2 22\r\n.\r\n", expect::list_all, pop3::list{}, npos, o);
+        limit_as_reader("+OK\r\n1 11\r\n2 222\r\n.\r\n", expect::list_all, pop3::list{}, 20, o);
+        limit_as_reader("+OK\r\n1 aa\r\n2 bb\r\n.\r\n", expect::uidl_all, pop3::uidl{}, npos, o);
+        limit_as_reader("+OK\r\n1 aa\r\n2 bbb\r\n.\r\n", expect::uidl_all, pop3::uidl{}, 20, o);
+        limit_as_reader("+OK\r\nUSER\r\nSTLS\r\n.\r\n", expect::capa, pop3::capa{}, npos, o);
+        limit_as_reader("+OK\r\nUSER\r\nXSTLS\r\n.\r\n", expect::capa, pop3::capa{}, 20, o);
+        limit_as_reader("+OK\r\nen\r\nde x y\r\n.\r\n", expect::lang_list, pop3::lang{}, npos, o);
+        limit_as_reader("+OK\r\nen\r\nde x yz\r\n.\r\n", expect::lang_list, pop3::lang{}, 20, o);
+        limit_as_reader("+OK\r\n1 11\r\n2 22\r\n3 4", expect::list_all, pop3::list{}, 20, o); // cut short at 20
+    }
+}
+
+TEST_CASE("SASL challenges: max_line at, below and above, without a reader", "[pop3][response][limits]") {
+    for (parse_options o : {strict_opts, lenient_opts}) {
+        o.max_line = 16; // RFC 5034 section 4: a challenge may be of any length; max_line still holds
+        const std::string at = "+ " + std::string(12, 'A') + "\r\n";
+        const std::string below = "+ " + std::string(8, 'A') + "\r\n";
+        const std::string above = "+ " + std::string(16, 'A') + "\r\n";
+        const pop3::auth sent{"PLAIN", std::nullopt};
+        limit_as_reader(at, expect::continuation, sent, npos, o);
+        limit_as_reader(below, expect::continuation, sent, npos, o);
+        limit_as_reader(above, expect::continuation, sent, 16, o);
+        CHECK(parse_continuation(at, o));
+        CHECK(parse_continuation(below, o));
+        auto r = parse_continuation(above, o);
+        REQUIRE_FALSE(r);
+        CHECK(to_string(r.error().code) == "limit_exceeded");
+        CHECK(r.error().offset == 16);
+        // Cut short past the limit: limit_exceeded, not need_more.
+        auto cut = parse_continuation(std::string_view(above).substr(0, 17), o);
+        REQUIRE_FALSE(cut);
+        CHECK(to_string(cut.error().code) == "limit_exceeded");
+        CHECK(cut.error().offset == 16);
+    }
+    // A 200 KB challenge at the default max_line.
+    auto big = parse_continuation("+ " + std::string(200 * 1024, 'A') + "\r\n");
+    REQUIRE_FALSE(big);
+    CHECK(to_string(big.error().code) == "limit_exceeded");
+    CHECK(big.error().offset == parse_options{}.max_line);
+}
+
+TEST_CASE("one listing line: max_line at, below and above", "[pop3][response][limits]") {
+    for (parse_options o : {strict_opts, lenient_opts}) {
+        o.max_line = 16;
+        const auto check_one = [&](auto parse, std::string_view head) {
+            const std::string at = std::string(head) + std::string(14 - head.size(), 'x') + "\r\n";
+            REQUIRE(at.size() == 16);
+            INFO(show(at));
+            CHECK(parse(at, o));
+            CHECK(parse(std::string(head) + std::string(13 - head.size(), 'x') + "\r\n", o));
+            const std::string above = std::string(head) + "x" + at.substr(head.size());
+            auto r = parse(above, o);
+            REQUIRE_FALSE(r);
+            CHECK(to_string(r.error().code) == "limit_exceeded");
+            CHECK(r.error().offset == 16);
+            auto cut = parse(std::string_view(above).substr(0, 16), o);
+            REQUIRE_FALSE(cut);
+            CHECK(to_string(cut.error().code) == "limit_exceeded");
+        };
+        check_one([](std::string_view l, const parse_options& p) { return parse_scan_listing(l, p); }, "1 2 ");
+        check_one([](std::string_view l, const parse_options& p) { return parse_uid_listing(l, p); }, "1 ");
+        check_one([](std::string_view l, const parse_options& p) { return parse_lang_entry(l, p); }, "en ");
+    }
 }

@@ -114,10 +114,11 @@ constexpr result<void> check_line_length(const scanner& s, std::size_t start, st
     return {};
 }
 
-/// A need_more that comes after more than `limit` bytes of one line is a limit_exceeded:
-/// no more bytes could make the line acceptable.
+/// A need_more that comes after `limit` or more bytes of one line is a limit_exceeded: the
+/// line end is still to come, so no more bytes could make the line acceptable
+/// (pop3::response_reader says the same of such a line).
 constexpr parse_error limit_or(parse_error e, const scanner& s, std::size_t start, std::size_t limit) noexcept {
-    if (e.code == errc::need_more && s.input().size() - start > limit)
+    if (e.code == errc::need_more && s.input().size() - start >= limit)
         return s.error_at(start + limit, errc::limit_exceeded, "shorter line");
     return e;
 }

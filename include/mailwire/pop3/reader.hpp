@@ -196,14 +196,26 @@ public:
         }
         compact();
         const std::uint64_t old_end = end();
+        if (pending_.empty()) {
+            // No reply awaits these octets: copy in no more than max_line of them in all,
+            // so not even a transient buffer grows with what the peer sends (see above).
+            const std::uint64_t held = end() - scan_;
+            const std::uint64_t room = held < opts_.max_line ? opts_.max_line - held : 0;
+            const std::size_t take = bytes.size() < room ? bytes.size() : static_cast<std::size_t>(room);
+            buf_.append(bytes.data(), take);
+            if (take < bytes.size()) dropped_ += bytes.size() - take;
+            return bytes.size();
+        }
         buf_.append(bytes.data(), bytes.size());
         scan();
         if (pending_.empty() && !halted_ && end() - scan_ > opts_.max_line) {
-            // No reply awaits these octets: keep the first max_line of them (room for a reply
-            // line that came before its command was queued) and drop the rest, and all that
-            // follows, so memory stays bounded whatever the peer sends.
+            // The last awaited reply ended inside these octets: keep the first max_line of
+            // those after it (room for a reply line that came before its command was queued)
+            // and drop the rest, and all that follows, so memory stays bounded whatever the
+            // peer sends; the buffer's spare capacity goes too.
             const std::uint64_t excess = end() - scan_ - opts_.max_line;
             buf_.resize(buf_.size() - static_cast<std::size_t>(excess));
+            buf_.shrink_to_fit();
             dropped_ += excess;
         }
         if (halted_) {

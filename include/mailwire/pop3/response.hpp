@@ -1075,17 +1075,38 @@ struct listing_access {
     }
 };
 
-/// The "." CRLF that ends a multi-line response, which must be the last bytes given.
-///   multi-line = single-line *dot-stuffed "." CRLF                   (RFC 2449 §3)
-/// In lenient mode ".\n" too.
-inline result<void> terminator(scanner& s, const parse_options& o) noexcept {
-    s.advance(); // the "."
-    if (auto e = line_end(s, o); !e) return e.error();
-    if (!s.at_end()) return s.error(errc::invalid_syntax, "end of response");
-    return {};
+/// The limits on one line of a multi-line reply whose first octet is offset 0, checked as
+/// pop3::response_reader checks them, so a reply parsed without a reader in front is held
+/// to the same limits: the line [start, end), line end included, at most `limit` octets;
+/// the whole reply, first line and terminator included, at most o.max_message. `open`: the
+/// input stops at `end`, inside the line, so a line or reply already at its limit can only
+/// end past it; `last`: the line is the terminator, after which the reply is complete. The
+/// first limit crossed is limit_exceeded at the first octet past it: "shorter line" at
+/// start + limit, or "max_message" at max_message (the line's when both fall on one octet).
+constexpr result<void> block_limits(std::size_t start, std::size_t end, std::size_t limit, const parse_options& o,
+                                    bool open, bool last = false) noexcept {
+    const std::size_t len = end - start;
+    const bool line_over = open ? len >= limit : len > limit;
+    const bool reply_over = last && !open ? end > o.max_message : end >= o.max_message;
+    if (!line_over && !reply_over) return {};
+    if (line_over && (!reply_over || start + limit <= o.max_message))
+        return parse_error{errc::limit_exceeded, start + limit, "shorter line"};
+    return parse_error{errc::limit_exceeded, static_cast<std::size_t>(o.max_message), "max_message"};
+}
+
+/// A need_more met inside a line of a multi-line reply (the input ends at `input_end`) is
+/// limit_exceeded when that line or the reply is already at its limit (see block_limits).
+constexpr parse_error block_cut(parse_error e, std::size_t start, std::size_t input_end, std::size_t limit,
+                                const parse_options& o) noexcept {
+    if (e.code != errc::need_more) return e;
+    if (auto l = block_limits(start, input_end, limit, o, true); !l) return l.error();
+    return e;
 }
 
 /// The lines of a listing through its terminator; the block's bytes and line count.
+///   multi-line = single-line *dot-stuffed "." CRLF                   (RFC 2449 §3)
+/// The "." CRLF (in lenient mode ".\n" too) must be the last bytes given. Each line is
+/// held to Traits::limit and the reply to max_message (block_limits).
 template <class Traits>
 result<basic_listing<Traits>> listing_block(scanner& s, const parse_options& o) noexcept {
     const std::size_t begin = s.pos();
@@ -1093,23 +1114,27 @@ result<basic_listing<Traits>> listing_block(scanner& s, const parse_options& o) 
     const std::size_t input_end = s.offset() + s.remaining();
     std::size_t count = 0;
     for (;;) {
-        if (s.at_end()) return s.error(errc::need_more, "\".\" CRLF");
         const std::size_t line_start = s.pos();
+        if (s.at_end()) return block_cut(s.error(errc::need_more, "\".\" CRLF"), line_start, input_end, limit, o);
         if (s.peek() == '.') {
             const std::size_t wire_end = s.pos();
-            if (auto t = terminator(s, o); !t) return at_end_is_need_more(t.error(), input_end);
+            s.advance(); // the "."
+            if (auto e = line_end(s, o); !e) return block_cut(at_end_is_need_more(e.error(), input_end), line_start, input_end, limit, o);
+            if (auto l = block_limits(line_start, s.pos(), limit, o, false, true); !l) return l.error();
+            if (!s.at_end()) return s.error(errc::invalid_syntax, "end of response");
             return listing_access::make<Traits>(s.input().substr(begin, wire_end - begin), count);
         }
         if (count == o.max_list) return s.error(errc::limit_exceeded, "at most max_list lines");
         typename Traits::value_type fast;
         if (const std::size_t n = fast_line(s.rest(), o, fast); n != 0 && n <= limit) {
             s.advance(n);
+            if (auto l = block_limits(line_start, s.pos(), limit, o, false); !l) return l.error();
             ++count;
             continue;
         }
         auto line = Traits::line(s, o);
-        if (!line) return limit_or(at_end_is_need_more(line.error(), input_end), s, line_start, limit);
-        if (auto l = check_line_length(s, line_start, limit); !l) return l.error();
+        if (!line) return block_cut(at_end_is_need_more(line.error(), input_end), line_start, input_end, limit, o);
+        if (auto l = block_limits(line_start, s.pos(), limit, o, false); !l) return l.error();
         ++count;
     }
 }
@@ -1119,24 +1144,33 @@ result<basic_listing<Traits>> listing_block(scanner& s, const parse_options& o) 
 ///   dot-stuffed = *CHAR CRLF   ;must be dot-stuffed                 (RFC 2449 §3)
 /// One memchr per line; strict: every LF after a CR (else strict_violation), and a line
 /// beginning with "." must begin with ".." (RFC 1939 §3 byte-stuffing; else
-/// strict_violation: lenient strips the "." as RFC 1939 §3's client rule says).
+/// strict_violation: lenient strips the "." as RFC 1939 §3's client rule says). Each line is
+/// held to max_line and the reply (from offset 0 of `in`) to max_message, as the reader
+/// holds them (block_limits).
 inline result<message_body> message_block(std::string_view in, std::size_t pos, const parse_options& o) noexcept {
     const char* const b = in.data();
     const std::size_t n = in.size();
     const std::size_t begin = pos;
+    const std::size_t limit = o.max_line;
     std::size_t lines = 0;
     std::size_t dots = 0;
     std::size_t bare_lf = 0;
     bool canonical = true;
     for (;;) {
-        if (pos >= n) return parse_error{errc::need_more, n, "\".\" CRLF"};
+        if (pos >= n) return block_cut(parse_error{errc::need_more, n, "\".\" CRLF"}, pos, n, limit, o);
         const void* hit = std::memchr(b + pos, '\n', n - pos);
-        if (!hit) return parse_error{errc::need_more, n, "CRLF"};
+        if (!hit) return block_cut(parse_error{errc::need_more, n, "CRLF"}, pos, n, limit, o);
         const auto lf = static_cast<std::size_t>(static_cast<const char*>(hit) - b);
         const bool cr = lf > pos && b[lf - 1] == '\r';
+        const bool last = b[pos] == '.' && lf - pos - (cr ? 1 : 0) == 1; // "." CRLF
+        // A limit crossed before the LF comes first, a bare LF next, one crossed only past
+        // the LF (the reply is at max_message) last: the reader's order.
+        const auto lim = block_limits(pos, lf + 1, limit, o, false, last);
+        if (!lim && lim.error().offset <= lf) return lim.error();
         if (!cr && o.strict()) return parse_error{errc::strict_violation, lf, "CRLF"};
+        if (!lim) return lim.error();
         if (b[pos] == '.') {
-            if (lf - pos - (cr ? 1 : 0) == 1) { // "." CRLF: the end
+            if (last) { // "." CRLF: the end
                 if (lf + 1 != n) return parse_error{errc::invalid_syntax, lf + 1, "end of response"};
                 const std::size_t wire_len = pos - begin;
                 return listing_access::make_body(in.substr(begin, wire_len), lines, wire_len - dots + bare_lf, canonical);
@@ -1164,22 +1198,26 @@ constexpr result<void> end_of_response(const scanner& s) noexcept {
 }
 
 /// continue-req = "+" SP [base64] CRLF                               (RFC 5034 §5)
-/// Lenient: "+" CRLF, the empty challenge without its SP.
+/// Lenient: "+" CRLF, the empty challenge without its SP. RFC 5034 §4 lets a challenge be
+/// "of arbitrary length": max_line bounds it, in both modes, as the reader has it.
 inline result<continuation> continue_req(scanner& s, const parse_options& o) noexcept {
+    const std::size_t start = s.pos();
     if (s.at_end()) return s.error(errc::need_more, "\"+\"");
     if (!s.consume('+')) return s.error(errc::invalid_syntax, "\"+\"");
-    if (s.at_end()) return s.error(errc::need_more, "SP");
+    if (s.at_end()) return limit_or(s.error(errc::need_more, "SP"), s, start, o.max_line);
     if (s.peek() == '\r' || s.peek() == '\n') {
         // Quirk: "+" CRLF for the empty challenge (RFC 5034 §4 wants "+" SP).
         if (o.strict()) return s.error(errc::strict_violation, "SP");
-        if (auto e = line_end(s, o); !e) return e.error();
+        if (auto e = line_end(s, o); !e) return limit_or(e.error(), s, start, o.max_line);
+        if (auto l = check_line_length(s, start, o.max_line); !l) return l.error();
         return continuation{};
     }
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     const std::size_t at = s.offset();
     static constexpr chars::char_set b64 = chars::base64_char | chars::char_set("=");
     const std::string_view data = s.take_while(b64);
-    if (auto e = line_end(s, o); !e) return e.error();
+    if (auto e = line_end(s, o); !e) return limit_or(e.error(), s, start, o.max_line);
+    if (auto l = check_line_length(s, start, o.max_line); !l) return l.error();
     if (auto v = validate_base64(data); !v) return parse_error{errc::invalid_syntax, at + v.error().offset, v.error().expected};
     return continuation{data};
 }
@@ -1226,6 +1264,7 @@ inline result<greeting> parse_greeting(std::string_view line, const parse_option
 }
 
 /// Parses a SASL continuation line: "+ base64\r\n", "+ \r\n" (strict), "+\r\n" (lenient).
+/// At most max_line octets, line end included, in both modes (as the reader bounds a challenge).
 inline result<continuation> parse_continuation(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto c = detail::continue_req(s, o);
@@ -1234,11 +1273,13 @@ inline result<continuation> parse_continuation(std::string_view line, const pars
     return c;
 }
 
-/// Parses one scan listing line, terminator included: "1 120\r\n".
+/// Parses one scan listing line, terminator included: "1 120\r\n". At most max_line octets,
+/// as a line of the listing (the same for the two below).
 inline result<scan_listing> parse_scan_listing(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto r = detail::scan_listing_line(s, o);
-    if (!r) return detail::at_end_is_need_more(r.error(), line.size());
+    if (!r) return detail::limit_or(detail::at_end_is_need_more(r.error(), line.size()), s, 0, o.max_line);
+    if (auto l = detail::check_line_length(s, 0, o.max_line); !l) return l.error();
     if (auto e = detail::end_of_response(s); !e) return e.error();
     return r;
 }
@@ -1247,7 +1288,8 @@ inline result<scan_listing> parse_scan_listing(std::string_view line, const pars
 inline result<uid_listing> parse_uid_listing(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto r = detail::uid_listing_line(s, o);
-    if (!r) return detail::at_end_is_need_more(r.error(), line.size());
+    if (!r) return detail::limit_or(detail::at_end_is_need_more(r.error(), line.size()), s, 0, o.max_line);
+    if (auto l = detail::check_line_length(s, 0, o.max_line); !l) return l.error();
     if (auto e = detail::end_of_response(s); !e) return e.error();
     return r;
 }
@@ -1256,7 +1298,8 @@ inline result<uid_listing> parse_uid_listing(std::string_view line, const parse_
 inline result<lang_entry> parse_lang_entry(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto r = detail::lang_entry_line(s, o);
-    if (!r) return detail::at_end_is_need_more(r.error(), line.size());
+    if (!r) return detail::limit_or(detail::at_end_is_need_more(r.error(), line.size()), s, 0, o.max_line);
+    if (auto l = detail::check_line_length(s, 0, o.max_line); !l) return l.error();
     if (auto e = detail::end_of_response(s); !e) return e.error();
     return r;
 }
@@ -1264,7 +1307,11 @@ inline result<lang_entry> parse_lang_entry(std::string_view line, const parse_op
 /// Parses a complete reply: the first line and, for a multi-line "+OK", the block through
 /// ".\r\n" (exactly the bytes pop3::reader hands over). `kind` is expectation_for(command).
 /// A "-ERR" is always one line with a std::monostate payload. Trailing bytes after the
-/// reply are errc::invalid_syntax; a reply cut short is errc::need_more.
+/// reply are errc::invalid_syntax; a reply cut short is errc::need_more, unless what is
+/// there already breaks a limit. The reader's limits hold here with no reader in front, with
+/// its codes and offsets: the first line (response_line_limit), each line of a block
+/// (max_line; CAPA lines response_line_limit), a challenge (max_line), and a multi-line
+/// reply as a whole (max_message).
 inline result<response> parse_response(std::string_view message, expect kind, const parse_options& o = {}) noexcept {
     scanner s(message);
     const std::size_t limit = detail::response_line_limit(o);

@@ -4,7 +4,9 @@
 #include <mailwire/imap/command/parse.hpp>
 #include <mailwire/imap/framer.hpp>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -297,7 +299,7 @@ TEST_CASE("max_message and max_literal", "[imap][command][parse][limits]") {
     parse_options l;
     l.max_literal = 3;
     CHECK(good("a LOGIN {3}\r\nabc x\r\n", l) == index_of<cmd::login>());
-    bad("a LOGIN {4}\r\nabcd x\r\n", errc::limit_exceeded, 9, l);
+    bad("a LOGIN {4}\r\nabcd x\r\n", errc::limit_exceeded, 8, l); // the "{", as the framer says
 }
 
 TEST_CASE("UTF-8 quoted strings follow session_syntax (RFC 6855, RFC 9051 §4.3.1)", "[imap][command][parse]") {
@@ -451,5 +453,34 @@ TEST_CASE("parse_command enforces the framer's limits without a framer: at, belo
         good("a1 LOGIN {1}\r\nb pass\r\n", o); // 22 octets
         good("a1 LOGIN {1}\r\nb passwd\r\n", o); // 24
         bad("a1 LOGIN {1}\r\nb passwd1\r\n", errc::limit_exceeded, 24, o);
+    }
+}
+
+TEST_CASE("parse_command refuses a literal above max_literal with the framer's code, offset and name", "[imap][command][parse][limits]") {
+    // Without a framer in front, and with the message too short for check_message_limits to
+    // frame it: the literal rule alone sees the size, and says what the framer says.
+    parse_options o;
+    o.max_literal = 4;
+    struct form { std::string open, close, after; };
+    for (const form& f : {form{"a LOGIN {", "}", " p"}, form{"a LOGIN {", "+}", " p"}, form{"a APPEND x ~{", "}", ""},
+                          form{"a APPEND x ~{", "+}", ""}}) {
+        for (const std::uint64_t n : {std::uint64_t{3}, std::uint64_t{4}, std::uint64_t{5}, std::uint64_t{4000000000}}) {
+            const std::string msg = f.open + std::to_string(n) + f.close + "\r\n" + (n < 10 ? std::string(n, 'd') : "") + f.after + "\r\n";
+            INFO("message: " << msg);
+            command_storage st;
+            auto r = parse_command(msg, st, o);
+            if (n <= o.max_literal) {
+                CHECK(r.has_value());
+                continue;
+            }
+            REQUIRE_FALSE(r.has_value());
+            framer fr(framer_config{direction::client_to_server, false}, o);
+            const frame_event ev = fr.next(msg);
+            REQUIRE(ev.status == frame_status::error);
+            CHECK(r.error().code == errc::limit_exceeded);
+            CHECK(r.error().offset == std::min(f.open.find('~'), f.open.find('{'))); // the "~" of "~{"
+            CHECK(r.error().expected == "max_literal");
+            CHECK(r.error() == ev.error);
+        }
     }
 }

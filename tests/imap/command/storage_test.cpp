@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "support/allocations.hpp" // counts every allocation in this test binary
 #include "support/catch.hpp"
 
 using mailwire::errc;
@@ -17,38 +18,6 @@ using mailwire::parse_options;
 using mailwire::scanner;
 using namespace mailwire::imap;
 
-// Counts every allocation in this test binary (not under AddressSanitizer, which has an
-// allocator of its own: there the storage's capacity is checked instead).
-#if defined(__SANITIZE_ADDRESS__)
-#define MW_COUNT_NEW 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MW_COUNT_NEW 0
-#endif
-#endif
-#ifndef MW_COUNT_NEW
-#define MW_COUNT_NEW 1
-#endif
-
-namespace {
-std::size_t g_allocations = 0;
-}
-#if MW_COUNT_NEW
-void* operator new(std::size_t n) {
-    ++g_allocations;
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) {
-    ++g_allocations;
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-#endif
 
 TEST_CASE("pool: committed spans stay valid while more lists are built", "[imap][command][storage]") {
     detail::pool<int> p;
@@ -140,21 +109,19 @@ TEST_CASE("clear() keeps the memory, parsing stops allocating", "[imap][command]
     const std::size_t cap = st.capacity();
     CHECK(cap > 0);
 
-    const std::size_t before = g_allocations;
+    const std::size_t before = mailwire_test::allocations;
     for (int round = 0; round < 10; ++round)
         for (const auto* m : all) {
             auto r = parse_command(*m, st);
             REQUIRE(r.has_value());
         }
-    CHECK(g_allocations == before); // zero allocations per token, per list, per command (0 == 0 under ASan)
+    CHECK(mailwire_test::allocations == before); // zero allocations per token, per list, per command
     CHECK(st.capacity() == cap);
     st.clear();
     CHECK(st.capacity() == cap);
-#if MW_COUNT_NEW
     // The counter does count: a fresh storage grows.
     command_storage fresh;
-    const std::size_t at = g_allocations;
+    const std::size_t at = mailwire_test::allocations;
     REQUIRE(parse_command(list, fresh).has_value());
-    CHECK(g_allocations > at);
-#endif
+    CHECK(mailwire_test::allocations > at);
 }

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "support/allocations.hpp" // counts heap allocations: the views allocate nothing
 #include "support/catch.hpp"
 
 using mailwire::errc;
@@ -23,25 +24,6 @@ using mailwire::result;
 using namespace mailwire::imap;
 using namespace std::string_literals;
 
-// Counts heap allocations, to show that the views allocate nothing.
-namespace {
-std::size_t g_allocations = 0;
-}
-// Every non-aligned form is replaced, so that new and delete always pair (ASan checks).
-void* operator new(std::size_t n) {
-    ++g_allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    std::abort();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { ++g_allocations; return std::malloc(n ? n : 1); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { ++g_allocations; return std::malloc(n ? n : 1); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 
@@ -895,7 +877,7 @@ TEST_CASE("RFC vector files: every NAMESPACE/ID/QUOTA/QUOTAROOT/ACL/LISTRIGHTS/M
             auto v = validate(*p, o);
             CHECK(v.has_value());
             // The views read every item (no allocation while doing so).
-            const std::size_t before = g_allocations;
+            const std::size_t before = mailwire_test::allocations;
             std::size_t items = 0;
             if (const auto* n = p->r.get<namespace_data>()) {
                 for (const value* ns : {&n->personal, &n->other_users, &n->shared})
@@ -924,7 +906,7 @@ TEST_CASE("RFC vector files: every NAMESPACE/ID/QUOTA/QUOTAROOT/ACL/LISTRIGHTS/M
                 }
                 }
             }
-            CHECK(g_allocations == before);
+            CHECK(mailwire_test::allocations == before);
             CHECK((items > 0 || name == "QUOTAROOT" || msg == "* ID NIL\r\n" || msg.find("NIL NIL NIL") != std::string::npos));
         }
     }

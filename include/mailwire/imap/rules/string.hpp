@@ -564,15 +564,17 @@ constexpr result<imap::quoted> quoted(scanner& s, const parse_options& opts = {}
 ///   literal  = "{" number64 ["+"] "}" CRLF *CHAR8              (RFC 9051 §9)
 ///   literal8 = "~{" number64 ["+"] "}" CRLF *OCTET             (RFC 4466 §2.4 allows "+")
 /// RFC 3501 has "{" number "}" only; "+" comes from RFC 7888. A size above
-/// opts.max_literal is limit_exceeded at the number.
+/// opts.max_literal is limit_exceeded "max_literal" at the "{" (the "~" of literal8), as
+/// imap::framer reports it: every literal a parser reads comes through here, so the parsers
+/// hold max_literal with no framer in front, and say what the framer would.
 constexpr result<literal_header> literal_header(scanner& s, const parse_options& opts = {}) noexcept {
     imap::literal_header h;
+    const std::size_t start = s.pos();
     if (s.consume('~')) h.binary = true;
     if (!s.consume('{')) return s.error(errc::invalid_syntax, h.binary ? "\"{\" after \"~\"" : "literal");
-    const std::size_t num = s.pos();
     auto n = number64(s);
     if (!n) return n.error();
-    if (*n > opts.max_literal) return s.error_at(num, errc::limit_exceeded, "literal size within max_literal");
+    if (*n > opts.max_literal) return s.error_at(start, errc::limit_exceeded, "max_literal");
     h.size = *n;
     if (s.peek_is('+')) {
         // What the framer says of a server's "{n+}" (opts.non_sync_literals is false then).
