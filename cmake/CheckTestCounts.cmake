@@ -1,6 +1,8 @@
 # Fails when the CTest entries discovered from the Catch2 test binaries are not one per
 # test case: a name that Catch2's test-spec syntax or CMake's list syntax reads specially
 # can merge several cases into one entry that runs nothing, or split one into several.
+# Also fails when a binary lists a name that breaks the naming rule of tests/README.md
+# (the names as compiled, which a scan of the sources could miss).
 #
 #   cmake -DCTEST=<ctest> -DBUILD_DIR=<dir> -DCATCH_MAJOR=2|3 "-DEXECUTABLES=a|b|..."
 #         -P CheckTestCounts.cmake
@@ -31,6 +33,12 @@ foreach(_exe IN LISTS _exes)
   string(LENGTH "${_newlines}" _n)
   if(_n EQUAL 0)
     message(SEND_ERROR "CheckTestCounts: ${_exe} lists no test case (exit ${_rc})")
+  endif()
+  # The names as the binary reports them (whatever macros or string pieces made them):
+  # none may hold [ ] * " \ ; or begin with ~ (tests/README.md). First offender only.
+  if(_out MATCHES "(^|\n)(~[^\n]*|[^\n]*[][*\"\\;][^\n]*)")
+    message(SEND_ERROR "CheckTestCounts: ${_exe} lists a test name with one of "
+                       "[ ] * \" \\ ; or a leading ~: ${CMAKE_MATCH_2}")
   endif()
   math(EXPR _cases "${_cases} + ${_n}")
 endforeach()

@@ -5,8 +5,8 @@
 #
 # Checks: a C++20 compiler ($CXX, else g++ or clang++), cmake >= 3.20, ninja
 # (optional: the scripts fall back to make), pkg-config, fmt and Catch2
-# (v2 or v3). --sanitizers/--fuzz also need clang++ with compiler-rt
-# (ASan/UBSan, libFuzzer).
+# (v2 or v3), python3 (test checks), Asio (examples/imap-fetch).
+# --sanitizers/--fuzz also need clang++ with compiler-rt (ASan/UBSan, libFuzzer).
 #
 # Anything missing is installed with apt-get when running as root or with
 # passwordless sudo (Debian 12, Ubuntu 22.04+); otherwise the exact command to
@@ -25,7 +25,7 @@ for arg in "$@"; do
   case "$arg" in
     --sanitizers) want_sanitizers=1 ;;
     --fuzz) want_fuzz=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "ensure-deps: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -108,6 +108,10 @@ for f in /usr/include/asio.hpp /usr/local/include/asio.hpp; do
   [[ -e "$f" ]] && asio_found=1
 done
 (( asio_found )) || add_pkg libasio-dev
+
+# ---- what the tests run --------------------------------------------------
+# meta.test_names (tests/check_test_names.py) and the interop scripts are python3.
+have python3 || add_pkg python3
 
 # ---- sanitizers / libFuzzer (clang + compiler-rt) -------------------------
 need_rt=0

@@ -6,8 +6,11 @@
 // Catch2 v3 (vcpkg, Conan, newer distributions). tests/CMakeLists.txt defines
 // MAILWIRE_CATCH2_V3 or MAILWIRE_CATCH2_V2 according to what it found.
 //
-// Test names: no [ ] * " \ ; and no leading ~ (tests/README.md says why; the ctest
-// entries meta.test_names and meta.test_counts enforce it).
+// Test names: no [ ] * " \ ; and no leading ~. Each CTest entry runs its binary with the
+// name as a Catch2 test spec, in which those are tags, wildcards, quotes, escapes and a
+// negation, and CMake reads the discovered names as a list that ; splits and an unbalanced
+// [ joins: such a name runs other cases or none (tests/README.md). The ctest entries
+// meta.test_names and meta.test_counts enforce it.
 //
 // Portable subset: TEST_CASE, SECTION, REQUIRE/CHECK(_FALSE/_THROWS/_NOTHROW),
 // STATIC_REQUIRE, INFO/CAPTURE, GENERATE(values(...)), Catch::StringMaker.
