@@ -93,3 +93,18 @@ TEST_CASE("resp_text / resp_text_code: check_writable") {
     t.text = "line\nbreak";
     CHECK(check_writable(t).error().offset == 4);
 }
+
+TEST_CASE("resp_text_code: a BADCHARSET charset named NIL is an atom, parsed and written back") {
+    // charset = atom / quoted (RFC 9051 §9), and NIL is an atom; the generic value list
+    // reads it as nil, which check_writable refused (found by fuzz_imap_frame_agreement).
+    for (std::string_view text : {"BADCHARSET (NIL)", "BADCHARSET (NIL N \"US-II\")", "BADCHARSET (UTF-8 NIL)"}) {
+        const resp_text_code c = code_of(text);
+        CHECK(c.kind == code_kind::badcharset);
+        CHECK(check_writable(c).has_value());
+    }
+    // The lower-case form is the same charset name, written in capitals.
+    auto r = parse_all("BADCHARSET (nil)", [&](scanner& s) { return rules::resp_text_code(s, strict); });
+    REQUIRE(r.has_value());
+    CHECK(check_writable(*r).has_value());
+    CHECK(fmt::format("{}", *r) == "BADCHARSET (NIL)");
+}

@@ -606,9 +606,11 @@ constexpr result<void> check_writable(const resp_text_code& c) noexcept {
         if (c.charsets.empty()) return unsafe("resp-text-code: at least one charset");
         // charset = atom / quoted: a literal would end the status line at its CRLF (the
         // rest would be read as further responses), an atom with "]" would end the code.
+        // NIL is an atom here (a charset of that name), which the value list reads as nil.
         for (auto v : c.charsets) {
-            const bool atom = (v.kind == value_kind::atom || v.kind == value_kind::number) &&
-                              !v.str.text.empty() && chars::atom_char.all_of(v.str.text);
+            const bool atom = v.kind == value_kind::nil ||
+                              ((v.kind == value_kind::atom || v.kind == value_kind::number) &&
+                               !v.str.text.empty() && chars::atom_char.all_of(v.str.text));
             const bool quoted = v.kind == value_kind::string && v.str.form == string_form::quoted;
             if (!atom && !quoted) return unsafe("resp-text-code: charset atom or quoted (never a literal)");
         }
