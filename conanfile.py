@@ -1,7 +1,9 @@
 """Conan 2 recipe for mailwire (header-only).
 
-    conan create . --build=missing          # package + run test_package/
-    conan install . --build=missing         # dev: fmt + Catch2 for a local build
+    conan create . --build=missing -s compiler.cppstd=20
+        # package + run test_package/ (C++20: Conan's detected g++ 12 profile says gnu17)
+    conan install . --build=missing -s compiler.cppstd=20 -c tools.build:skip_test=False
+        # dev: fmt + Catch2 for a local build of mailwire's own tests
 
 The package is produced by the project's own `cmake --install` (the same
 install rules the consumer.install / consumer.find_package CTest tests prove);
@@ -48,9 +50,10 @@ class MailwireConan(ConanFile):
         self.requires("fmt/[>=9 <13]", transitive_headers=True)
 
     def build_requirements(self):
-        # Only used when building mailwire's own tests from a `conan install .`
-        # dev tree; the package itself never builds them.
-        self.test_requires("catch2/[>=3 <4]")
+        # Catch2 only for a dev tree that builds mailwire's own tests; packaging builds
+        # none, so `conan create` leaves it out unless tools.build:skip_test=False.
+        if not self.conf.get("tools.build:skip_test", default=True, check_type=bool):
+            self.test_requires("catch2/[>=3 <4]")
 
     def validate(self):
         if self.settings.get_safe("compiler.cppstd"):
@@ -75,9 +78,9 @@ class MailwireConan(ConanFile):
         copy(self, "LICENSE", src=self.source_folder,
              dst=os.path.join(self.package_folder, "licenses"))
         CMake(self).install()
-        # CMakeDeps and PkgConfigDeps generate these for Conan consumers.
-        rmdir(self, os.path.join(self.package_folder, "share", "cmake"))
-        rmdir(self, os.path.join(self.package_folder, "share", "pkgconfig"))
+        # CMakeDeps and PkgConfigDeps generate the config and .pc files for Conan
+        # consumers; share/ held nothing else.
+        rmdir(self, os.path.join(self.package_folder, "share"))
 
     def package_id(self):
         self.info.clear()

@@ -7,6 +7,8 @@
 #                            (FIXTURES_SETUP mailwire_installed)
 #   consumer.find_package    tests/consumers/find_package: find_package(mailwire
 #                            CONFIG REQUIRED) against that prefix; build + run
+#   consumer.find_package_fmt_header_only  the same, where fmt has fmt::fmt-header-only
+#                            only (a stand-in fmt config over the real headers)
 #   consumer.pkg_config      tests/consumers/pkg_config/main.cpp compiled with
 #                            $(pkg-config --cflags mailwire) ... $(pkg-config --libs fmt)
 #   consumer.add_subdirectory tests/consumers/add_subdirectory: add_subdirectory()
@@ -61,6 +63,20 @@ function(mailwire_add_consumer_tests)
     COMMAND "${CMAKE_COMMAND}" ${_common} -DMODE=find_package -P "${_driver}")
   set_tests_properties(consumer.find_package PROPERTIES
     LABELS "consumer" FIXTURES_REQUIRED mailwire_installed TIMEOUT 900)
+
+  # The installed config picks fmt's target at find_package time: prove it with a fmt
+  # that has fmt::fmt-header-only only (the headers of the fmt found here, if plain).
+  get_target_property(_fmt_inc ${MAILWIRE_FMT_TARGET} INTERFACE_INCLUDE_DIRECTORIES)
+  if(_fmt_inc AND NOT _fmt_inc MATCHES "[$<;]")
+    add_test(NAME consumer.find_package_fmt_header_only
+      COMMAND "${CMAKE_COMMAND}" ${_common} -DMODE=find_package_fmt_header_only
+              "-DFMT_INCLUDE_DIR=${_fmt_inc}" -P "${_driver}")
+    set_tests_properties(consumer.find_package_fmt_header_only PROPERTIES
+      LABELS "consumer" FIXTURES_REQUIRED mailwire_installed TIMEOUT 900)
+  else()
+    message(STATUS "mailwire: fmt's include directory is not one plain path (${_fmt_inc}); "
+                   "skipping consumer.find_package_fmt_header_only")
+  endif()
 
   find_program(MAILWIRE_PKG_CONFIG NAMES pkg-config pkgconf)
   if(NOT MAILWIRE_PKG_CONFIG)

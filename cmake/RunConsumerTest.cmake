@@ -1,9 +1,9 @@
-# cmake -DMODE=<install|find_package|add_subdirectory|pkg_config> ... -P RunConsumerTest.cmake
+# cmake -DMODE=<install|find_package|find_package_fmt_header_only|add_subdirectory|pkg_config> ... -P RunConsumerTest.cmake
 #
 # Driver for the consumer.* CTest tests (see cmake/ConsumerTests.cmake, which
 # passes SOURCE_DIR, BINARY_DIR, WORK_DIR, PREFIX, INCLUDEDIR, CMAKEDIR,
 # PKGCONFIGDIR, CXX, GENERATOR, MAKE_PROGRAM, CONFIG, EXPECTED_VERSION,
-# EXTRA_PREFIX_PATH, fmt_DIR and PKG_CONFIG).
+# EXTRA_PREFIX_PATH, fmt_DIR, FMT_INCLUDE_DIR and PKG_CONFIG).
 cmake_minimum_required(VERSION 3.20)
 
 function(run)
@@ -92,6 +92,25 @@ if(MODE STREQUAL "install")
 elseif(MODE STREQUAL "find_package")
   set_prefix_path_env("${PREFIX}" ${EXTRA_PREFIX_PATH})
   cmake_consumer(find_package)
+
+elseif(MODE STREQUAL "find_package_fmt_header_only")
+  # The same consumer where fmt defines fmt::fmt-header-only only, as Conan's fmt does with
+  # header_only=True: a stand-in fmt config over the real headers (FMT_INCLUDE_DIR).
+  set(_fake "${WORK_DIR}/fmt-header-only/fmt-config")
+  file(REMOVE_RECURSE "${_fake}")
+  file(MAKE_DIRECTORY "${_fake}")
+  file(WRITE "${_fake}/fmt-config.cmake" "
+if(NOT TARGET fmt::fmt-header-only)
+  add_library(fmt::fmt-header-only INTERFACE IMPORTED)
+  set_target_properties(fmt::fmt-header-only PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES \"${FMT_INCLUDE_DIR}\"
+    INTERFACE_COMPILE_DEFINITIONS FMT_HEADER_ONLY=1)
+endif()
+set(fmt_FOUND TRUE)
+")
+  set_prefix_path_env("${PREFIX}")
+  set(WORK_DIR "${WORK_DIR}/fmt-header-only")
+  cmake_consumer(find_package "-Dfmt_DIR=${_fake}" "-DMAILWIRE_EXPECT_FMT_TARGET=fmt::fmt-header-only")
 
 elseif(MODE STREQUAL "add_subdirectory")
   set_prefix_path_env(${EXTRA_PREFIX_PATH})

@@ -1,12 +1,13 @@
-# vcpkg port for mailwire (header-only).
-#
-# Release builds fetch the tagged sources from GitHub. To build the port from
-# a local checkout instead (overlay-port testing):
-#   - use this directory as an overlay port from inside the mailwire checkout:
-#       vcpkg install mailwire --overlay-ports=<checkout>/ports
-#     (detected because ../../include/mailwire/version.hpp exists), or
-#   - set MAILWIRE_SOURCE_DIR=<checkout> and list it in the triplet's
-#     VCPKG_KEEP_ENV_VARS (vcpkg scrubs the environment of port builds).
+# vcpkg port for mailwire (header-only), for overlay use from a checkout until mailwire is
+# published with a release tag (there is no release to download yet):
+#   - from inside the mailwire checkout (detected because ../../include/mailwire/version.hpp
+#     exists):
+#       vcpkg install mailwire --overlay-ports=<checkout>/ports --no-binarycaching
+#   - or set MAILWIRE_SOURCE_DIR=<checkout> and list it in the triplet's VCPKG_KEEP_ENV_VARS
+#     (vcpkg scrubs the environment of port builds).
+# --no-binarycaching (or VCPKG_BINARY_SOURCES=clear): vcpkg's package ABI hash covers this
+# port's files, not the checkout's headers, so after a header edit a cached package with the
+# old headers would be restored.
 set(VCPKG_BUILD_TYPE release) # header-only: one configuration is enough
 
 get_filename_component(_mailwire_checkout "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
@@ -18,13 +19,10 @@ elseif(EXISTS "${_mailwire_checkout}/include/mailwire/version.hpp"
   set(SOURCE_PATH "${_mailwire_checkout}")
   message(STATUS "mailwire: overlay port inside a checkout; using ${SOURCE_PATH}")
 else()
-  vcpkg_from_github(
-    OUT_SOURCE_PATH SOURCE_PATH
-    REPO mailwire/mailwire          # set to the real repository when publishing
-    REF "v${VERSION}"
-    SHA512 0                        # vcpkg prints the real hash on first install
-    HEAD_REF main
-  )
+  # A release adds vcpkg_from_github(REPO <owner>/mailwire REF "v${VERSION}" SHA512 <hash>)
+  # here, with the real repository and hash, when a tagged release exists.
+  message(FATAL_ERROR "mailwire has no published release yet: use this port as an overlay "
+                      "from a mailwire checkout (<checkout>/ports), or set MAILWIRE_SOURCE_DIR")
 endif()
 
 vcpkg_cmake_configure(
