@@ -131,6 +131,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/base64.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
@@ -191,7 +192,7 @@ enum class frame_status : std::uint8_t {
     error,             ///< the current message is bad; skip events discard it next
 };
 
-constexpr std::string_view to_string(literal_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(literal_kind k) noexcept {
     switch (k) {
     case literal_kind::sync: return "sync";
     case literal_kind::plus: return "plus";
@@ -200,7 +201,7 @@ constexpr std::string_view to_string(literal_kind k) noexcept {
     return "unknown";
 }
 
-constexpr std::string_view to_string(message_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(message_kind k) noexcept {
     switch (k) {
     case message_kind::command: return "command";
     case message_kind::authenticate_response: return "authenticate_response";
@@ -212,7 +213,7 @@ constexpr std::string_view to_string(message_kind k) noexcept {
     return "unknown";
 }
 
-constexpr std::string_view to_string(frame_status s) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(frame_status s) noexcept {
     switch (s) {
     case frame_status::need_more: return "need_more";
     case frame_status::message: return "message";
@@ -806,7 +807,7 @@ namespace detail {
 // index of the first NUL among them, or `n` when there is none.
 
 /// Two passes (memcpy, then memchr): where no vector variant applies, and for the tails.
-inline std::size_t copy_find_nul_portable(char* dst, const char* src, std::size_t n) noexcept {
+MAILWIRE_LAZY inline std::size_t copy_find_nul_portable(char* dst, const char* src, std::size_t n) noexcept {
     if (n == 0) return 0;
     std::memcpy(dst, src, n);
     const void* nul = std::memchr(src, 0, n);
@@ -814,14 +815,14 @@ inline std::size_t copy_find_nul_portable(char* dst, const char* src, std::size_
 }
 
 /// The rest of a copy from the block at `i` (of `block` bytes) that holds a NUL.
-inline std::size_t copy_rest_at_nul(char* dst, const char* src, std::size_t n, std::size_t i,
+MAILWIRE_LAZY inline std::size_t copy_rest_at_nul(char* dst, const char* src, std::size_t n, std::size_t i,
                                     std::size_t block) noexcept {
     std::memcpy(dst + i + block, src + i + block, n - i - block);
     return i + static_cast<std::size_t>(static_cast<const char*>(std::memchr(src + i, 0, block)) - (src + i));
 }
 
 #if defined(__SSE2__)
-inline std::size_t copy_find_nul_sse2(char* dst, const char* src, std::size_t n) noexcept {
+MAILWIRE_LAZY inline std::size_t copy_find_nul_sse2(char* dst, const char* src, std::size_t n) noexcept {
     const __m128i zero = _mm_setzero_si128();
     std::size_t i = 0;
     for (; i + 64 <= n; i += 64) {
@@ -862,7 +863,7 @@ __attribute__((target("avx2"))) inline std::size_t copy_find_nul_avx2(char* dst,
     return i + copy_find_nul_portable(dst + i, src + i, n - i);
 }
 
-inline bool cpu_has_avx2() noexcept {
+MAILWIRE_LAZY inline bool cpu_has_avx2() noexcept {
     static const bool has = [] {
         __builtin_cpu_init();
         return __builtin_cpu_supports("avx2") != 0;
@@ -872,7 +873,7 @@ inline bool cpu_has_avx2() noexcept {
 #endif
 
 /// The widest variant this build and this CPU can run.
-inline std::size_t copy_find_nul(char* dst, const char* src, std::size_t n) noexcept {
+MAILWIRE_LAZY inline std::size_t copy_find_nul(char* dst, const char* src, std::size_t n) noexcept {
 #if MAILWIRE_FRAMER_AVX2_DISPATCH
     if (cpu_has_avx2()) return copy_find_nul_avx2(dst, src, n);
 #endif
@@ -892,7 +893,7 @@ inline std::size_t copy_find_nul(char* dst, const char* src, std::size_t n) noex
 /// faults are left to the parser. A message too short to cross a limit is not scanned
 /// (a literal takes at least "{0}" LF, four bytes); a longer one is framed without keeping
 /// its literal spans: nothing is allocated.
-inline result<void> check_message_limits(std::string_view message, direction dir, const parse_options& opts) noexcept {
+MAILWIRE_LAZY inline result<void> check_message_limits(std::string_view message, direction dir, const parse_options& opts) noexcept {
     const std::size_t n = message.size();
     if (n <= opts.max_line && n <= opts.max_message && n / 4 <= opts.max_literals_per_message) return {};
     framer_config cfg{dir};
@@ -1039,7 +1040,7 @@ struct idle_done {
 namespace detail {
 /// The length of a framed client line without its line end: CRLF, or in lenient mode a bare
 /// LF (strict_violation at the LF in strict mode). Any other CR or LF is invalid_syntax.
-constexpr result<std::size_t> client_line_content(std::string_view line, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<std::size_t> client_line_content(std::string_view line, const parse_options& opts) noexcept {
     if (line.size() > opts.max_line) return fail(errc::limit_exceeded, opts.max_line, "max_line");
     for (std::size_t i = 0; i < line.size(); ++i) {
         if (line[i] == '\r') {
@@ -1062,7 +1063,7 @@ constexpr result<std::size_t> client_line_content(std::string_view line, const p
 /// The client's line after a "+" challenge (RFC 9051 §6.2.2: "a single line consisting of
 /// a base64-encoded string", or "a single '*'" to cancel). Invalid base64 is
 /// invalid_syntax at the offending octet, as validate_base64() finds it.
-constexpr result<authenticate_response> parse_authenticate_continuation(std::string_view line,
+MAILWIRE_LAZY constexpr result<authenticate_response> parse_authenticate_continuation(std::string_view line,
                                                                         const parse_options& opts = {}) noexcept {
     auto n = detail::client_line_content(line, opts);
     if (!n) return n.error();
@@ -1074,7 +1075,7 @@ constexpr result<authenticate_response> parse_authenticate_continuation(std::str
 
 /// idle-done = "DONE" CRLF     (RFC 9051 §9 idle = "IDLE" CRLF "DONE"; RFC 2177 §3)
 /// Case-insensitive, as every ABNF string is.
-constexpr result<idle_done> parse_idle_done(std::string_view line, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<idle_done> parse_idle_done(std::string_view line, const parse_options& opts = {}) noexcept {
     auto n = detail::client_line_content(line, opts);
     if (!n) return n.error();
     constexpr std::string_view done = "DONE";
@@ -1087,7 +1088,7 @@ constexpr result<idle_done> parse_idle_done(std::string_view line, const parse_o
 
 /// An AUTHENTICATE response writes back exactly when it parses back: "*" alone, or valid
 /// base64 (CRLF is never inside base64).
-constexpr result<void> check_writable(const authenticate_response& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const authenticate_response& v) noexcept {
     if (v.cancel) {
         if (!v.base64.empty()) return unsafe("AUTHENTICATE cancel carries no data");
         return {};
@@ -1095,7 +1096,7 @@ constexpr result<void> check_writable(const authenticate_response& v) noexcept {
     if (auto ok = validate_base64(v.base64); !ok) return unsafe("AUTHENTICATE response: base64", ok.error().offset);
     return {};
 }
-constexpr result<void> check_writable(const idle_done&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const idle_done&) noexcept { return {}; }
 
 } // namespace mailwire::imap
 

@@ -35,6 +35,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -143,7 +144,7 @@ enum class status_kind : std::uint8_t {
     none, ///< lenient only: "* [CODE] text" with no condition (Office365)
 };
 
-constexpr std::string_view keyword(status_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view keyword(status_kind k) noexcept {
     switch (k) {
     case status_kind::ok: return "OK";
     case status_kind::no: return "NO";
@@ -254,7 +255,7 @@ namespace detail {
 inline constexpr std::string_view status_item_names[] = {"MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE",
                                                         "RECENT", "HIGHESTMODSEQ", "APPENDLIMIT", "MAILBOXID", "DELETED-STORAGE"};
 } // namespace detail
-constexpr std::string_view keyword(status_item_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view keyword(status_item_kind k) noexcept {
     const auto i = static_cast<std::size_t>(k);
     return i < sizeof(detail::status_item_names) / sizeof(detail::status_item_names[0]) ? detail::status_item_names[i] : std::string_view{};
 }
@@ -302,7 +303,7 @@ namespace detail {
 /// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view esearch_item_names[] = {"MIN", "MAX", "ALL", "COUNT", "MODSEQ", "PARTIAL"};
 } // namespace detail
-constexpr std::string_view keyword(esearch_item_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view keyword(esearch_item_kind k) noexcept {
     const auto i = static_cast<std::size_t>(k);
     return i < sizeof(detail::esearch_item_names) / sizeof(detail::esearch_item_names[0]) ? detail::esearch_item_names[i] : std::string_view{};
 }
@@ -400,7 +401,7 @@ namespace detail {
 /// Out of the constexpr function below: a local array there is rebuilt at every call.
 inline constexpr std::string_view mailbox_ext_names[] = {"QUOTA", "QUOTAROOT", "ACL", "LISTRIGHTS", "MYRIGHTS", "METADATA"};
 } // namespace detail
-constexpr std::string_view keyword(mailbox_ext_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view keyword(mailbox_ext_kind k) noexcept {
     const auto i = static_cast<std::size_t>(k);
     return i < sizeof(detail::mailbox_ext_names) / sizeof(detail::mailbox_ext_names[0]) ? detail::mailbox_ext_names[i] : std::string_view{};
 }
@@ -481,7 +482,7 @@ struct response {
 
 /// True for the forms a greeting may take: "* OK", "* PREAUTH", "* BYE".
 /// greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF        (RFC 9051 §7.1, §9)
-inline bool is_greeting(const response& r) noexcept {
+MAILWIRE_LAZY inline bool is_greeting(const response& r) noexcept {
     const auto* s = r.get<status_response>();
     return s && !s->tagged &&
            (s->status == status_kind::ok || s->status == status_kind::preauth || s->status == status_kind::bye);
@@ -492,7 +493,7 @@ inline bool is_greeting(const response& r) noexcept {
 /// "flags", "list", "lsub", "status", "search", "sort", "esearch", "thread", "exists",
 /// "recent", "expunge", "vanished", "namespace", "id", "quota", "quotaroot", "acl",
 /// "listrights", "myrights", "metadata", "fetch", "generic", "blank_line".
-inline std::string_view response_kind_name(const response& r) noexcept {
+MAILWIRE_LAZY inline std::string_view response_kind_name(const response& r) noexcept {
     struct visitor {
         std::string_view operator()(const status_response& s) const noexcept {
             switch (s.status) {
@@ -568,7 +569,7 @@ struct response_storage {
 namespace detail::resp {
 
 /// capability *(SP capability) up to the line end.
-constexpr result<capability_list> capabilities(scanner& s, const parse_options& opts, bool at_least_one) noexcept {
+MAILWIRE_LAZY constexpr result<capability_list> capabilities(scanner& s, const parse_options& opts, bool at_least_one) noexcept {
     if (at_eol(s)) {
         if (at_least_one) return s.error(errc::invalid_syntax, "SP capability");
         return capability_list{};
@@ -596,7 +597,7 @@ namespace rules {
 /// mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox
 ///                [SP mbox-list-extended]                     (RFC 9051 §9, RFC 5258 §6)
 /// mbox-list-extended = "(" [mbox-list-extended-item *(SP mbox-list-extended-item)] ")"
-inline result<list_data> mailbox_list(scanner& s, const parse_options& opts, session_syntax syn) noexcept {
+MAILWIRE_LAZY inline result<list_data> mailbox_list(scanner& s, const parse_options& opts, session_syntax syn) noexcept {
     namespace d = imap::detail::resp;
     list_data l;
     auto attrs = mbx_list_attributes(s, opts);
@@ -630,7 +631,7 @@ inline result<list_data> mailbox_list(scanner& s, const parse_options& opts, ses
 }
 
 /// status-att-val (one item): name SP value                        (RFC 9051 §9)
-constexpr result<status_item> status_att_val(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<status_item> status_att_val(scanner& s, const parse_options& opts) noexcept {
     status_item it;
     const auto name = s.take_while(chars::atom_char);
     if (name.empty()) return s.error(errc::invalid_syntax, "status-att");
@@ -684,7 +685,7 @@ constexpr result<status_item> status_att_val(scanner& s, const parse_options& op
 ///                      "COUNT" SP number / search-ret-data-ext   (RFC 9051 §9, RFC 4731 §4)
 /// plus "MODSEQ" SP mod-sequence-value (RFC 7162 §7) and "PARTIAL" SP "(" partial-range SP
 /// partial-results ")" (RFC 9394 §3), and search-ret-data-ext = name SP tagged-ext-val.
-constexpr result<esearch_item> search_return_data(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<esearch_item> search_return_data(scanner& s, const parse_options& opts) noexcept {
     esearch_item it;
     const auto name = s.take_while(chars::atom_char);
     if (name.empty()) return s.error(errc::invalid_syntax, "search-return-data");
@@ -744,7 +745,7 @@ struct parse_ctx {
 };
 
 /// resp-cond-* after the keyword: SP resp-text (lenient: nothing at all, "* BYE\r\n").
-constexpr result<resp_text> cond_text(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<resp_text> cond_text(scanner& s, const parse_options& opts) noexcept {
     if (!s.consume(' ')) {
         if (!at_eol(s)) return s.error(errc::invalid_syntax, "SP");
         if (opts.strict()) return s.error(errc::strict_violation, "SP resp-text (a bare status is a server quirk)");
@@ -753,13 +754,13 @@ constexpr result<resp_text> cond_text(scanner& s, const parse_options& opts) noe
     return rules::resp_text(s, opts);
 }
 
-constexpr bool status_keyword(std::string_view k, status_kind& out) noexcept {
+MAILWIRE_LAZY constexpr bool status_keyword(std::string_view k, status_kind& out) noexcept {
     for (auto c : {status_kind::ok, status_kind::no, status_kind::bad, status_kind::preauth, status_kind::bye})
         if (chars::iequals(k, keyword(c))) { out = c; return true; }
     return false;
 }
 
-inline result<response> fetch_response(scanner& s, std::uint32_t n, parse_ctx& c) noexcept {
+MAILWIRE_LAZY inline result<response> fetch_response(scanner& s, std::uint32_t n, parse_ctx& c) noexcept {
     if (auto r = sp(s, c.opts); !r) return r.error();
     if (c.opts.depth_limit() < 1) return s.error(errc::limit_exceeded, "nesting within max_depth");
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" msg-att");
@@ -784,7 +785,7 @@ inline result<response> fetch_response(scanner& s, std::uint32_t n, parse_ctx& c
 /// Validated, not stored: the caller keeps the bytes as a value_list. `depth` is the
 /// nesting already open; each thread-list counts against max_depth. Nested lists are
 /// read by one loop, not by recursion (see max_depth_ceiling).
-constexpr result<void> thread_list(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+MAILWIRE_LAZY constexpr result<void> thread_list(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
     // The thread-lists read so far in the thread-nested of each open list (1-based).
     std::size_t lists[max_depth_ceiling + 1];
     std::size_t level = 0;
@@ -826,7 +827,7 @@ constexpr result<void> thread_list(scanner& s, const parse_options& opts, std::s
 }
 
 /// *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"] up to the line end.
-constexpr result<search_data> search_numbers(scanner& s, const parse_options& opts, bool sort) noexcept {
+MAILWIRE_LAZY constexpr result<search_data> search_numbers(scanner& s, const parse_options& opts, bool sort) noexcept {
     search_data d;
     d.sort = sort;
     std::size_t start = s.pos(), end = s.pos();
@@ -865,7 +866,7 @@ constexpr result<search_data> search_numbers(scanner& s, const parse_options& op
 
 /// namespace = nil / "(" 1*namespace-descr ")"; lenient also "()" for NIL (a quirk the
 /// project brief lists; no public report of the sending server was found).
-constexpr result<value> namespace_value(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<value> namespace_value(scanner& s, const parse_options& opts) noexcept {
     const std::size_t at = s.pos();
     auto v = rules::generic_value(s, opts, 0);
     if (!v) return v.error();
@@ -875,7 +876,7 @@ constexpr result<value> namespace_value(scanner& s, const parse_options& opts) n
 
 /// The arguments of QUOTA, QUOTAROOT, ACL, LISTRIGHTS, MYRIGHTS, METADATA after the
 /// mailbox, against their grammar (response/extension_data.hpp). `at`: where they start.
-constexpr result<void> mailbox_ext_args(mailbox_ext_kind k, const value_list& args, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> mailbox_ext_args(mailbox_ext_kind k, const value_list& args, std::size_t at, std::string_view input,
                                         const parse_options& opts) noexcept {
     switch (k) {
     case mailbox_ext_kind::quota: return rules::validate_quota_response(args, at, input, opts);
@@ -888,7 +889,7 @@ constexpr result<void> mailbox_ext_args(mailbox_ext_kind k, const value_list& ar
     return fail(errc::invalid_syntax, at, "mailbox response kind");
 }
 
-inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
+MAILWIRE_LAZY inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
     const auto& opts = c.opts;
     if (s.peek_is('[')) {
         // Office365 sends "* [COPYUID ...] text" with no condition.
@@ -1117,7 +1118,7 @@ inline result<response> untagged(scanner& s, parse_ctx& c) noexcept {
 /// `syn.utf8`: the session is IMAP4rev2 or has ENABLEd UTF8=ACCEPT (quoted strings may
 /// hold UTF-8 in strict mode). Never throws; the only allocation is `storage` growing
 /// (std::vector; out of memory ends the program, as with -fno-exceptions).
-inline result<response> parse_response(std::string_view message, response_storage& storage,
+MAILWIRE_LAZY inline result<response> parse_response(std::string_view message, response_storage& storage,
                                        const parse_options& given = {}, session_syntax syn = {}) noexcept {
     namespace d = detail::resp;
     // A server never sends "{n+}" (RFC 7888 §3): read as the server-to-client framer does.
@@ -1166,7 +1167,7 @@ inline result<response> parse_response(std::string_view message, response_storag
 /// One message as buffered_framer::next() returned it, parsed as above. The framer looked
 /// for NUL while copying the bytes in: when it found none (event::nul_free), no literal is
 /// scanned for NUL a second time. An event other than a message is bad_state.
-inline result<response> parse_response(const buffered_framer::event& ev, response_storage& storage,
+MAILWIRE_LAZY inline result<response> parse_response(const buffered_framer::event& ev, response_storage& storage,
                                        const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (ev.status != frame_status::message) return fail(errc::bad_state, 0, "a framed message");
     parse_options checked = opts;
@@ -1347,7 +1348,7 @@ OutIt write_response(OutIt out, const response& r) {
     return write_chars(out, "\r\n");
 }
 
-constexpr result<void> check_mailbox(const imap::mailbox& m) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_mailbox(const imap::mailbox& m) noexcept {
     if (m.name.is_nil()) return unsafe("mailbox: a name, not NIL");
     return check_writable(m.name);
 }
@@ -1529,7 +1530,7 @@ struct response_checker {
 /// Refuses a response that would not re-parse as itself (CR/LF in text, bad tags, NIL
 /// mailboxes, quirk-only forms, ...). Note: a generic or typed response whose keyword this
 /// parser types differently (e.g. a generic_data named "FLAGS") is refused only where noted.
-inline result<void> check_writable(const response& r) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const response& r) noexcept {
     return std::visit(detail::resp::response_checker{}, r.data);
 }
 

@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -52,13 +53,13 @@ inline constexpr chars::char_set text_byte = ~chars::char_set(std::string_view("
 
 /// The limit on one line of a response: RFC 2449 §4's 512 octets in strict mode,
 /// `max_line` in lenient mode.
-constexpr std::size_t response_line_limit(const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr std::size_t response_line_limit(const parse_options& o) noexcept {
     return o.strict() ? o.pop3_max_response_line : o.max_line;
 }
 
 /// CRLF at the cursor; in lenient mode a bare LF too (servers that write Unix line ends).
 ///   strict: a bare LF is errc::strict_violation at the LF.
-constexpr result<void> line_end(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<void> line_end(scanner& s, const parse_options& o) noexcept {
     if (s.at_end()) return s.error(errc::need_more, "CRLF");
     if (s.peek() == '\r') {
         if (s.remaining() < 2) return parse_error{errc::need_more, s.offset() + 1, "LF"};
@@ -77,7 +78,7 @@ constexpr result<void> line_end(scanner& s, const parse_options& o) noexcept {
 /// Where the line starting at the cursor ends: `content` is the line without its line end,
 /// the cursor is left after the LF. Only finds the end (strict: the LF must follow a CR);
 /// the content's bytes are the caller's to check.
-inline result<std::string_view> take_line(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<std::string_view> take_line(scanner& s, const parse_options& o) noexcept {
     const std::size_t start = s.pos();
     const std::string_view rest = s.rest();
     const void* hit = rest.empty() ? nullptr : std::memchr(rest.data(), '\n', rest.size());
@@ -98,7 +99,7 @@ inline result<std::string_view> take_line(scanner& s, const parse_options& o) no
 }
 
 /// Text to the end of the line (no NUL, CR or LF), line end consumed.
-inline result<std::string_view> text_to_line_end(scanner& s, const parse_options& o, std::string_view what) noexcept {
+MAILWIRE_LAZY inline result<std::string_view> text_to_line_end(scanner& s, const parse_options& o, std::string_view what) noexcept {
     const std::size_t base = s.offset();
     auto line = take_line(s, o);
     if (!line) return line.error();
@@ -109,7 +110,7 @@ inline result<std::string_view> text_to_line_end(scanner& s, const parse_options
 
 /// Fails with limit_exceeded when the line that began at `start` (a scanner pos) and ended
 /// at the cursor, line end included, is longer than `limit`.
-constexpr result<void> check_line_length(const scanner& s, std::size_t start, std::size_t limit) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_line_length(const scanner& s, std::size_t start, std::size_t limit) noexcept {
     if (s.pos() - start > limit) return s.error_at(start + limit, errc::limit_exceeded, "shorter line");
     return {};
 }
@@ -117,7 +118,7 @@ constexpr result<void> check_line_length(const scanner& s, std::size_t start, st
 /// A need_more that comes after `limit` or more bytes of one line is a limit_exceeded: the
 /// line end is still to come, so no more bytes could make the line acceptable
 /// (pop3::response_reader says the same of such a line).
-constexpr parse_error limit_or(parse_error e, const scanner& s, std::size_t start, std::size_t limit) noexcept {
+MAILWIRE_LAZY constexpr parse_error limit_or(parse_error e, const scanner& s, std::size_t start, std::size_t limit) noexcept {
     if (e.code == errc::need_more && s.input().size() - start >= limit)
         return s.error_at(start + limit, errc::limit_exceeded, "shorter line");
     return e;
@@ -156,7 +157,7 @@ Out put(Out out, std::string_view s) {
 }
 
 /// True when `s` is one or more params separated by single SPs (RFC 2449 §3 `*(SP param)`).
-constexpr bool is_param_list(std::string_view s) noexcept {
+MAILWIRE_LAZY constexpr bool is_param_list(std::string_view s) noexcept {
     if (s.empty()) return false;
     bool prev_sp = true;
     for (char c : s) {
@@ -326,7 +327,7 @@ MAILWIRE_POP3_CAP_(utf8) MAILWIRE_POP3_CAP_(lang) MAILWIRE_POP3_CAP_(auth_resp_c
 } // namespace detail
 
 /// The capability's tag: the canonical upper-case name, or an unknown one's tag as sent.
-constexpr std::string_view capability_name(const capability& c) noexcept {
+MAILWIRE_LAZY constexpr std::string_view capability_name(const capability& c) noexcept {
     return std::visit(
         [](const auto& v) -> std::string_view {
             using T = std::decay_t<decltype(v)>;
@@ -340,7 +341,7 @@ namespace detail {
 
 /// Arguments of a known capability, decoded from its params. On failure, the offset of the
 /// byte that does not fit (absolute) and what was expected.
-inline result<capability> typed_capability(std::string_view tag, std::string_view args, std::size_t args_base) noexcept {
+MAILWIRE_LAZY inline result<capability> typed_capability(std::string_view tag, std::string_view args, std::size_t args_base) noexcept {
     using chars::iequals;
     auto no_args = [&](auto value) -> result<capability> {
         if (!args.empty()) return parse_error{errc::invalid_argument, args_base, "no arguments"};
@@ -410,7 +411,7 @@ inline result<capability> typed_capability(std::string_view tag, std::string_vie
 /// Consumes one line at the cursor, line end included. A known tag with arguments that do
 /// not fit (RFC 2449 §6, RFC 6856 §2) is errc::invalid_argument in strict mode and is kept
 /// as cap::unknown in lenient mode.
-inline result<capability> capability_line(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<capability> capability_line(scanner& s, const parse_options& o) noexcept {
     const std::size_t start = s.pos();
     const std::size_t limit = response_line_limit(o);
     const std::string_view tag = s.take_while(cchar);
@@ -444,7 +445,7 @@ inline result<capability> capability_line(scanner& s, const parse_options& o) no
 } // namespace detail
 
 /// One capability line, terminator included ("SASL PLAIN\r\n"), as a CAPA listing holds it.
-inline result<capability> parse_capability(std::string_view line, const parse_options& o = {}) noexcept {
+MAILWIRE_LAZY inline result<capability> parse_capability(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto c = detail::capability_line(s, o);
     if (!c) return c;
@@ -457,7 +458,7 @@ inline result<capability> parse_capability(std::string_view line, const parse_op
 namespace detail {
 /// What would break the framing of a CAPA listing: a line end inside, or a line that
 /// reads as the terminator ".". Checked by the formatter, which must never emit either.
-constexpr const char* capability_unsafe(const capability& c) noexcept {
+MAILWIRE_LAZY constexpr const char* capability_unsafe(const capability& c) noexcept {
     return std::visit(
         [](const auto& v) -> const char* {
             using T = std::decay_t<decltype(v)>;
@@ -482,7 +483,7 @@ namespace cap {
 /// Refuses a capability that would not parse back to itself (strict mode): a tag outside
 /// capa-tag, arguments that are not `*(SP param)`, an unknown whose tag is a known one
 /// (it would parse as that capability).
-inline result<void> check_writable(const capability& c) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const capability& c) noexcept {
     if (const char* why = detail::capability_unsafe(c)) return unsafe(why);
     return std::visit(
         [](const auto& v) -> result<void> {

@@ -53,6 +53,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/base64.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/format.hpp>
@@ -162,7 +163,7 @@ static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>
 /// A keyword of 3 or 4 characters folded to upper case and packed into one integer, so
 /// dispatch is one switch rather than a chain of string compares. 3-character keywords
 /// have a zero top byte, 4-character ones cannot (VCHAR >= 0x21): no collisions.
-constexpr std::uint32_t keyword_code(std::string_view kw) noexcept {
+MAILWIRE_LAZY constexpr std::uint32_t keyword_code(std::string_view kw) noexcept {
     std::uint32_t code = 0;
     for (char c : kw) code = (code << 8) | static_cast<unsigned char>(chars::to_upper(c));
     return code;
@@ -170,7 +171,7 @@ constexpr std::uint32_t keyword_code(std::string_view kw) noexcept {
 
 /// Which known command `kw` names, ASCII case-insensitively (RFC 1939 §3: "Keywords and
 /// arguments ... are case-insensitive" for keywords), or keyword_id::none.
-constexpr keyword_id identify_keyword(std::string_view kw) noexcept {
+MAILWIRE_LAZY constexpr keyword_id identify_keyword(std::string_view kw) noexcept {
     if (kw.size() != 3 && kw.size() != 4) return keyword_id::none;
     switch (keyword_code(kw)) {
     case keyword_code("USER"): return keyword_id::user;
@@ -201,7 +202,7 @@ constexpr keyword_id identify_keyword(std::string_view kw) noexcept {
 /// line, terminator included. Errors: limit_exceeded at `limit`; need_more at line.size()
 /// when the terminator is missing; strict_violation at a bare LF in strict mode;
 /// invalid_syntax at a CR not followed by LF, or at the first octet after the terminator.
-constexpr result<std::size_t> line_content(std::string_view line, std::size_t limit, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<std::size_t> line_content(std::string_view line, std::size_t limit, const parse_options& o) noexcept {
     // Only the first `limit` octets can hold a terminator that keeps the line in bounds.
     const std::size_t scan = line.size() < limit ? line.size() : limit;
     std::size_t p = 0;
@@ -226,14 +227,14 @@ constexpr result<std::size_t> line_content(std::string_view line, std::size_t li
 
 /// The line limit parse_command() applies: RFC 2449 §4's 255 octets in strict mode (never
 /// above max_line), max_line alone in lenient mode.
-constexpr std::size_t command_line_limit(const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr std::size_t command_line_limit(const parse_options& o) noexcept {
     if (o.lenient()) return o.max_line;
     return o.pop3_max_command_line < o.max_line ? o.pop3_max_command_line : o.max_line;
 }
 
 /// keyword = 3*4VCHAR   (RFC 2449 §3)
 /// Lenient mode accepts up to max_extension_keyword characters (Dovecot's XCLIENT).
-constexpr result<std::string_view> keyword(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> keyword(scanner& s, const parse_options& o) noexcept {
     const std::string_view kw = s.take_while(chars::vchar);
     if (!s.at_end() && !s.peek_is(' ')) return s.error(errc::invalid_syntax, kw.empty() ? "keyword" : "SP or CRLF");
     if (kw.size() < 3) return s.error(errc::invalid_syntax, "keyword of 3 or 4 characters");
@@ -246,7 +247,7 @@ constexpr result<std::string_view> keyword(scanner& s, const parse_options& o) n
 
 /// SP = %x20   ; one between the keyword and each param (RFC 2449 §3)
 /// Lenient mode accepts a run of SP (hand-typed telnet sessions).
-constexpr result<void> sp(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<void> sp(scanner& s, const parse_options& o) noexcept {
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     if (s.peek_is(' ')) {
         if (o.strict()) return s.error(errc::strict_violation, "single SP");
@@ -256,12 +257,12 @@ constexpr result<void> sp(scanner& s, const parse_options& o) noexcept {
 }
 
 /// True when another param follows: something other than (lenient: trailing) SP remains.
-constexpr bool more_params(const scanner& s) noexcept { return !chars::sp.all_of(s.rest()); }
+MAILWIRE_LAZY constexpr bool more_params(const scanner& s) noexcept { return !chars::sp.all_of(s.rest()); }
 
 /// The end of the arguments, where CRLF stood (the framing has split it off already).
 /// Lenient mode accepts trailing SP (telnet sessions); strict mode reports it at the
 /// first such SP as strict_violation.
-constexpr result<void> end_of_command(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<void> end_of_command(scanner& s, const parse_options& o) noexcept {
     if (s.at_end()) return {};
     if (s.peek_is(' ') && chars::sp.all_of(s.rest())) {
         if (o.strict()) return s.error(errc::strict_violation, "CRLF");
@@ -274,7 +275,7 @@ constexpr result<void> end_of_command(scanner& s, const parse_options& o) noexce
 /// param = 1*VCHAR   (RFC 2449 §3), and %x80-FF (RFC 6856 §2.2)
 /// At most pop3_max_argument octets in strict mode (RFC 1939 §3, RFC 2449 §4) unless
 /// `limited` is false.
-constexpr result<std::string_view> param(scanner& s, const parse_options& o, std::string_view expected, bool limited = true) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> param(scanner& s, const parse_options& o, std::string_view expected, bool limited = true) noexcept {
     const std::size_t start = s.pos();
     const std::string_view tok = s.take_while(non_sp);
     if (limited && o.strict() && tok.size() > o.pop3_max_argument)
@@ -288,7 +289,7 @@ constexpr result<std::string_view> param(scanner& s, const parse_options& o, std
 /// msg = nz-number   ; a message-number: decimal, 1-based, 32-bit (RFC 1939 §5, §7)
 /// nz-number = digit-nz *DIGIT (as RFC 9051 §9): 0 is number_out_of_range, and so is a
 /// value above 4294967295; a sign, a leading zero or trailing garbage is invalid_syntax.
-constexpr result<std::uint32_t> msg(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint32_t> msg(scanner& s, const parse_options& o) noexcept {
     const std::size_t at = s.offset();
     auto tok = param(s, o, "message-number");
     if (!tok) return tok.error();
@@ -300,7 +301,7 @@ constexpr result<std::uint32_t> msg(scanner& s, const parse_options& o) noexcept
 }
 
 /// n = "0" / nz-number   ; TOP's count of body lines, 0 allowed (RFC 1939 §7)
-constexpr result<std::uint32_t> line_count(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint32_t> line_count(scanner& s, const parse_options& o) noexcept {
     const std::size_t at = s.offset();
     auto tok = param(s, o, "number of lines");
     if (!tok) return tok.error();
@@ -315,7 +316,7 @@ constexpr result<std::uint32_t> line_count(scanner& s, const parse_options& o) n
 /// digest = 32HEXDIG   ; MD5 of timestamp and secret, in hex (RFC 1939 §7)
 /// Errors (invalid_argument) at the first non-hex octet, or where the 32 digits should
 /// end: at the end of a short digest, at the 33rd octet of a long one.
-constexpr result<void> validate_digest(std::string_view d) noexcept {
+MAILWIRE_LAZY constexpr result<void> validate_digest(std::string_view d) noexcept {
     if (const std::size_t bad = chars::hexdig.span(d); bad != d.size())
         return fail(errc::invalid_argument, bad < 32 ? bad : 32, "digest of 32 hex digits");
     if (d.size() != 32) return fail(errc::invalid_argument, d.size() < 32 ? d.size() : 32, "digest of 32 hex digits");
@@ -324,7 +325,7 @@ constexpr result<void> validate_digest(std::string_view d) noexcept {
 
 /// sasl-mech = 1*20mech-char   (RFC 4422 §3.1; any case, RFC 5034 §5)
 /// Errors (invalid_argument) at the first octet that is not a mech-char, or at the 21st.
-constexpr result<void> validate_sasl_mech(std::string_view m) noexcept {
+MAILWIRE_LAZY constexpr result<void> validate_sasl_mech(std::string_view m) noexcept {
     if (m.empty()) return fail(errc::invalid_argument, 0, "sasl-mech");
     const std::size_t bad = mech_char.span(m);
     if (bad > max_sasl_mech)
@@ -337,7 +338,7 @@ constexpr result<void> validate_sasl_mech(std::string_view m) noexcept {
 /// alphanum       = ALPHA / DIGIT
 /// LANG's argument is a basic language range (RFC 6856 §3.2). Errors (invalid_argument)
 /// at the first octet that does not fit.
-constexpr result<void> validate_language_range(std::string_view r) noexcept {
+MAILWIRE_LAZY constexpr result<void> validate_language_range(std::string_view r) noexcept {
     // "*" is an alternative of its own: nothing may follow it.
     if (!r.empty() && r[0] == '*') return r.size() == 1 ? result<void>{} : fail(errc::invalid_argument, 1, "end of language range after \"*\"");
     std::size_t i = 0;
@@ -357,7 +358,7 @@ constexpr result<void> validate_language_range(std::string_view r) noexcept {
 /// initial-response = base64 / "="   ; "=" is an empty response (RFC 5034 §4, §5)
 /// Not held to the 40-octet argument limit: RFC 5034 §4 bounds it by the 255-octet line.
 /// Returns the base64 text, empty for "=".
-constexpr result<std::string_view> initial_response(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> initial_response(scanner& s, const parse_options& o) noexcept {
     const std::size_t at = s.offset();
     auto tok = param(s, o, "initial-response", false);
     if (!tok) return tok.error();
@@ -378,7 +379,7 @@ constexpr result<command> no_argument_command(scanner& s, const parse_options& o
 }
 
 /// user-command = "USER" SP name CRLF   (RFC 1939 §7)
-constexpr result<command> user_command(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<command> user_command(scanner& s, const parse_options& o) noexcept {
     if (auto e = sp(s, o); !e) return e.error();
     auto name = param(s, o, "name");
     if (!name) return name.error();
@@ -388,7 +389,7 @@ constexpr result<command> user_command(scanner& s, const parse_options& o) noexc
 
 /// pass-command = "PASS" SP string CRLF   ; string: the rest of the line (RFC 1939 §7)
 /// Exactly one SP is the separator; any further SP belongs to the password.
-constexpr result<command> pass_command(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<command> pass_command(scanner& s, const parse_options& o) noexcept {
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     const std::size_t start = s.pos();
     const std::string_view pw = s.take_rest();
@@ -401,7 +402,7 @@ constexpr result<command> pass_command(scanner& s, const parse_options& o) noexc
 }
 
 /// apop-command = "APOP" SP name SP digest CRLF   (RFC 1939 §7)
-constexpr result<command> apop_command(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<command> apop_command(scanner& s, const parse_options& o) noexcept {
     if (auto e = sp(s, o); !e) return e.error();
     auto name = param(s, o, "name");
     if (!name) return name.error();
@@ -440,7 +441,7 @@ constexpr result<command> msg_command(scanner& s, const parse_options& o) noexce
 }
 
 /// top-command = "TOP" SP msg SP n CRLF   (RFC 1939 §7)
-constexpr result<command> top_command(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<command> top_command(scanner& s, const parse_options& o) noexcept {
     if (auto e = sp(s, o); !e) return e.error();
     auto n = msg(s, o);
     if (!n) return n.error();
@@ -453,7 +454,7 @@ constexpr result<command> top_command(scanner& s, const parse_options& o) noexce
 
 /// auth-command = "AUTH" SP sasl-mech [SP initial-response] CRLF   (RFC 5034 §5; the
 /// continuation lines that may follow are parse_auth_continuation()'s)
-constexpr result<command> auth_command(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<command> auth_command(scanner& s, const parse_options& o) noexcept {
     if (auto e = sp(s, o); !e) return e.error();
     const std::size_t at = s.offset();
     auto mech = param(s, o, "sasl-mech");
@@ -472,7 +473,7 @@ constexpr result<command> auth_command(scanner& s, const parse_options& o) noexc
 }
 
 /// lang-command = "LANG" [SP (language-range / "*")] CRLF   (RFC 6856 §3.2)
-constexpr result<command> lang_command(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<command> lang_command(scanner& s, const parse_options& o) noexcept {
     lang cmd{};
     if (more_params(s)) {
         if (auto e = sp(s, o); !e) return e.error();
@@ -490,7 +491,7 @@ constexpr result<command> lang_command(scanner& s, const parse_options& o) noexc
 /// extension = keyword *(SP param) CRLF   (RFC 2449 §3) for a keyword this header does not
 /// know. Strict mode checks the params; lenient mode keeps any printable or 8-bit text,
 /// SP runs included. `arguments` is everything after the first SP, exactly as sent.
-constexpr result<command> extension_command(std::string_view kw, scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<command> extension_command(std::string_view kw, scanner& s, const parse_options& o) noexcept {
     if (s.at_end()) return command{extension{kw, {}}};
     s.advance(); // the SP keyword() left the cursor on
     const std::size_t args_start = s.pos();
@@ -521,7 +522,7 @@ constexpr result<command> extension_command(std::string_view kw, scanner& s, con
 /// Parses one client line; `line` is exactly one line including its CRLF (a bare LF only
 /// in lenient mode). Keywords are case-insensitive; known ones give their typed struct,
 /// others an `extension`. Never allocates; the result borrows from `line`.
-constexpr result<command> parse_command(std::string_view line, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<command> parse_command(std::string_view line, const parse_options& opts = {}) noexcept {
     namespace r = command_rules;
     auto end = r::line_content(line, r::command_line_limit(opts), opts);
     if (!end) return end.error();
@@ -557,7 +558,7 @@ constexpr result<command> parse_command(std::string_view line, const parse_optio
 /// response, anything else must be strict base64 (errc::invalid_syntax at the first bad
 /// octet). RFC 5034 §4 lets these lines be "of arbitrary length", so only max_line
 /// applies, in both modes.
-constexpr result<auth_continuation> parse_auth_continuation(std::string_view line, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<auth_continuation> parse_auth_continuation(std::string_view line, const parse_options& opts = {}) noexcept {
     auto end = command_rules::line_content(line, opts.max_line, opts);
     if (!end) return end.error();
     const std::string_view text = line.substr(0, *end);
@@ -568,7 +569,7 @@ constexpr result<auth_continuation> parse_auth_continuation(std::string_view lin
 
 /// The name of a command for dumps and JSON: "RETR", "TOP", ..., or an extension's keyword
 /// as sent.
-constexpr std::string_view command_name(const command& c) noexcept {
+MAILWIRE_LAZY constexpr std::string_view command_name(const command& c) noexcept {
     if (const auto* ext = std::get_if<extension>(&c)) return ext->keyword;
     return c.index() < std::size(command_rules::keyword_names) ? command_rules::keyword_names[c.index()] : std::string_view{};
 }
@@ -576,7 +577,7 @@ constexpr std::string_view command_name(const command& c) noexcept {
 // ---- APOP ----------------------------------------------------------------------------
 
 /// True when `d` is an APOP digest: 32 hex digits (RFC 1939 §7).
-constexpr bool is_apop_digest(std::string_view d) noexcept { return command_rules::validate_digest(d).has_value(); }
+MAILWIRE_LAZY constexpr bool is_apop_digest(std::string_view d) noexcept { return command_rules::validate_digest(d).has_value(); }
 
 /// Appends to `out` (any container of char with push_back) the exact octets whose MD5 is
 /// the APOP digest: the greeting's timestamp, angle brackets included, then the shared
@@ -590,62 +591,62 @@ constexpr void apop_digest_input(std::string_view timestamp, std::string_view se
 // ---- check_writable ------------------------------------------------------------------
 
 namespace command_detail {
-constexpr result<void> writable_param(std::string_view v, std::string_view what) noexcept {
+MAILWIRE_LAZY constexpr result<void> writable_param(std::string_view v, std::string_view what) noexcept {
     if (v.empty()) return unsafe(what, 0);
     if (const std::size_t bad = command_rules::param_char.span(v); bad != v.size()) return unsafe(what, bad);
     return {};
 }
-constexpr result<void> writable_msg(std::uint32_t n) noexcept {
+MAILWIRE_LAZY constexpr result<void> writable_msg(std::uint32_t n) noexcept {
     if (n == 0) return unsafe("message-number of at least 1");
     return {};
 }
 } // namespace command_detail
 
 /// USER name: non-empty, printable or 8-bit, no SP (it would split into two arguments).
-constexpr result<void> check_writable(const user& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const user& v) noexcept {
     return command_detail::writable_param(v.name, "USER name: non-empty, without SP, CR, LF, NUL or other control octets");
 }
 /// PASS: non-empty; SP allowed (the password is the rest of the line); no control octets.
-constexpr result<void> check_writable(const pass& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const pass& v) noexcept {
     if (v.password.empty()) return unsafe("PASS password: non-empty");
     if (const std::size_t bad = command_rules::pass_char.span(v.password); bad != v.password.size())
         return unsafe("PASS password without CR, LF, NUL or other control octets", bad);
     return {};
 }
-constexpr result<void> check_writable(const apop& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const apop& v) noexcept {
     if (auto ok = command_detail::writable_param(v.name, "APOP name: non-empty, without SP, CR, LF, NUL or other control octets"); !ok) return ok;
     if (auto ok = command_rules::validate_digest(v.digest); !ok) return unsafe("APOP digest of 32 hex digits", ok.error().offset);
     return {};
 }
-constexpr result<void> check_writable(const stat&) noexcept { return {}; }
-constexpr result<void> check_writable(const list& v) noexcept { return v.msg ? command_detail::writable_msg(*v.msg) : result<void>{}; }
-constexpr result<void> check_writable(const retr& v) noexcept { return command_detail::writable_msg(v.msg); }
-constexpr result<void> check_writable(const dele& v) noexcept { return command_detail::writable_msg(v.msg); }
-constexpr result<void> check_writable(const noop&) noexcept { return {}; }
-constexpr result<void> check_writable(const rset&) noexcept { return {}; }
-constexpr result<void> check_writable(const quit&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const stat&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const list& v) noexcept { return v.msg ? command_detail::writable_msg(*v.msg) : result<void>{}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const retr& v) noexcept { return command_detail::writable_msg(v.msg); }
+MAILWIRE_LAZY constexpr result<void> check_writable(const dele& v) noexcept { return command_detail::writable_msg(v.msg); }
+MAILWIRE_LAZY constexpr result<void> check_writable(const noop&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const rset&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const quit&) noexcept { return {}; }
 /// TOP: msg >= 1; any line count, 0 included.
-constexpr result<void> check_writable(const top& v) noexcept { return command_detail::writable_msg(v.msg); }
-constexpr result<void> check_writable(const uidl& v) noexcept { return v.msg ? command_detail::writable_msg(*v.msg) : result<void>{}; }
-constexpr result<void> check_writable(const capa&) noexcept { return {}; }
-constexpr result<void> check_writable(const stls&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const top& v) noexcept { return command_detail::writable_msg(v.msg); }
+MAILWIRE_LAZY constexpr result<void> check_writable(const uidl& v) noexcept { return v.msg ? command_detail::writable_msg(*v.msg) : result<void>{}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const capa&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const stls&) noexcept { return {}; }
 /// AUTH: a valid sasl-mech; the initial response absent, empty (written "="), or base64.
-constexpr result<void> check_writable(const auth& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const auth& v) noexcept {
     if (auto ok = command_rules::validate_sasl_mech(v.mechanism); !ok) return unsafe("AUTH mechanism: 1 to 20 of A-Z, 0-9, - and _", ok.error().offset);
     if (v.initial_response)
         if (auto ok = validate_base64(*v.initial_response); !ok) return unsafe("AUTH initial response: base64, or empty", ok.error().offset);
     return {};
 }
-constexpr result<void> check_writable(const utf8&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const utf8&) noexcept { return {}; }
 /// LANG: no tag, or a language range / "*".
-constexpr result<void> check_writable(const lang& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const lang& v) noexcept {
     if (v.tag)
         if (auto ok = command_rules::validate_language_range(*v.tag); !ok) return unsafe("LANG tag: a language range or \"*\"", ok.error().offset);
     return {};
 }
 /// extension: a keyword of 3 to 40 printable characters that is not a known command (it
 /// would parse back as that command), arguments without control octets.
-constexpr result<void> check_writable(const extension& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const extension& v) noexcept {
     const std::string_view k = v.keyword;
     if (k.size() < 3 || k.size() > command_rules::max_extension_keyword)
         return unsafe("extension keyword of 3 to 40 printable characters", k.size() < 3 ? k.size() : command_rules::max_extension_keyword);
@@ -656,11 +657,11 @@ constexpr result<void> check_writable(const extension& v) noexcept {
         return unsafe("extension arguments without CR, LF, NUL or other control octets", bad);
     return {};
 }
-constexpr result<void> check_writable(const command& c) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const command& c) noexcept {
     return std::visit([](const auto& v) { return check_writable(v); }, c);
 }
 /// auth_continuation: "*" carries no data; otherwise base64 (possibly empty).
-constexpr result<void> check_writable(const auth_continuation& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const auth_continuation& v) noexcept {
     if (v.cancel) {
         if (!v.base64.empty()) return unsafe("AUTH cancel carries no data");
         return {};

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <variant>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/pop3/command.hpp>
 
 namespace mailwire::pop3 {
@@ -31,7 +32,7 @@ enum class expect : std::uint8_t {
     continuation, ///< "+ base64" challenge, or the final +OK / -ERR (AUTH, RFC 5034 §4)
 };
 
-constexpr std::string_view to_string(expect e) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(expect e) noexcept {
     switch (e) {
     case expect::status: return "status";
     case expect::greeting: return "greeting";
@@ -49,7 +50,7 @@ constexpr std::string_view to_string(expect e) noexcept {
 }
 
 /// True when a "+OK" of this shape is followed by a multi-line block ending in CRLF.CRLF.
-constexpr bool multiline_on_ok(expect e) noexcept {
+MAILWIRE_LAZY constexpr bool multiline_on_ok(expect e) noexcept {
     return e == expect::list_all || e == expect::uidl_all || e == expect::capa || e == expect::lang_list ||
            e == expect::message;
 }
@@ -72,9 +73,9 @@ struct expectation_visitor {
 /// The reply shape for a command: LIST/UIDL without argument -> *_all, with one -> *_one;
 /// LANG without argument -> lang_list; RETR/TOP -> message; AUTH -> continuation (a "+ "
 /// challenge or the final status); CAPA -> capa; STAT -> stat; anything else -> status.
-constexpr expect expectation_for(const command& c) noexcept { return std::visit(detail::expectation_visitor{}, c); }
+MAILWIRE_LAZY constexpr expect expectation_for(const command& c) noexcept { return std::visit(detail::expectation_visitor{}, c); }
 /// After a client line inside an AUTH exchange: another challenge or the final status.
-constexpr expect expectation_for(const auth_continuation&) noexcept { return expect::continuation; }
+MAILWIRE_LAZY constexpr expect expectation_for(const auth_continuation&) noexcept { return expect::continuation; }
 
 
 } // namespace mailwire::pop3

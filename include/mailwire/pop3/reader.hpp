@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/ring_queue.hpp>
 #include <optional>
 #include <string>
@@ -63,7 +64,7 @@ enum class frame_status : std::uint8_t {
 /// after STLS (the server sends no second greeting, RFC 2595 §4) or mid-stream.
 enum class expect_greeting : std::uint8_t { yes, no };
 
-constexpr std::string_view to_string(frame_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(frame_kind k) noexcept {
     switch (k) {
     case frame_kind::greeting: return "greeting";
     case frame_kind::single_line: return "single_line";
@@ -74,7 +75,7 @@ constexpr std::string_view to_string(frame_kind k) noexcept {
     return "unknown";
 }
 
-constexpr std::string_view to_string(frame_status s) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(frame_status s) noexcept {
     switch (s) {
     case frame_status::ok: return "+OK";
     case frame_status::err: return "-ERR";
@@ -89,7 +90,7 @@ constexpr std::string_view to_string(frame_status s) noexcept {
 /// and LANG without an argument (RFC 6856 §3.2). STLS halts the reader after its +OK. An
 /// extension's reply is taken as single-line; a caller that knows better (XTND XMIT, ...)
 /// passes frame_kind::multi_line_if_ok itself.
-constexpr frame_kind frame_kind_for(const command& c) noexcept {
+MAILWIRE_LAZY constexpr frame_kind frame_kind_for(const command& c) noexcept {
     if (std::holds_alternative<stls>(c)) return frame_kind::stls;
     const expect e = expectation_for(c);
     if (e == expect::continuation) return frame_kind::auth;
@@ -98,7 +99,7 @@ constexpr frame_kind frame_kind_for(const command& c) noexcept {
 
 /// multi-line = single-line *dot-stuffed "." CRLF   (RFC 2449 §3): only a +OK to a command
 /// whose kind is multi_line_if_ok. A -ERR is always one line (RFC 1939 §3).
-constexpr bool is_multi_line(frame_kind k, frame_status s) noexcept {
+MAILWIRE_LAZY constexpr bool is_multi_line(frame_kind k, frame_status s) noexcept {
     return k == frame_kind::multi_line_if_ok && s == frame_status::ok;
 }
 

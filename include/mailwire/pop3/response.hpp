@@ -33,6 +33,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/base64.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
@@ -57,7 +58,7 @@ namespace mailwire::pop3 {
 /// continuation payload.
 enum class status_indicator : std::uint8_t { ok, err, continuation };
 
-constexpr std::string_view to_string(status_indicator s) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(status_indicator s) noexcept {
     switch (s) {
     case status_indicator::ok: return "ok";
     case status_indicator::err: return "err";
@@ -79,7 +80,7 @@ enum class resp_code_kind : std::uint8_t {
     other,       ///< any other code, kept exactly as sent
 };
 
-constexpr std::string_view to_string(resp_code_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(resp_code_kind k) noexcept {
     switch (k) {
     case resp_code_kind::in_use: return "in_use";
     case resp_code_kind::login_delay: return "login_delay";
@@ -266,7 +267,7 @@ namespace detail {
 
 /// Options under which already validated bytes are re-read by the ranges: lenient (a
 /// superset of strict, giving the same value for strict-valid input) and without limits.
-constexpr parse_options make_reread_options() noexcept {
+MAILWIRE_LAZY constexpr parse_options make_reread_options() noexcept {
     parse_options o = parse_options::make_lenient();
     o.max_line = std::numeric_limits<std::size_t>::max();
     o.max_list = std::numeric_limits<std::size_t>::max();
@@ -275,14 +276,14 @@ constexpr parse_options make_reread_options() noexcept {
 inline constexpr parse_options reread_options = make_reread_options();
 
 /// Running into the end of the input is "need more bytes", whatever the rule expected.
-constexpr parse_error at_end_is_need_more(parse_error e, std::size_t input_end) noexcept {
+MAILWIRE_LAZY constexpr parse_error at_end_is_need_more(parse_error e, std::size_t input_end) noexcept {
     if (e.code == errc::invalid_syntax && e.offset >= input_end) e.code = errc::need_more;
     return e;
 }
 
 /// resp-code  = "[" resp-level *("/" resp-level) "]"
 /// resp-level = 1*rchar                                               (RFC 2449 §3)
-constexpr result<resp_code> resp_code_rule(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<resp_code> resp_code_rule(scanner& s) noexcept {
     if (!s.consume('[')) return s.error(errc::invalid_syntax, "\"[\"");
     const std::size_t start = s.pos();
     for (;;) {
@@ -296,7 +297,7 @@ constexpr result<resp_code> resp_code_rule(scanner& s) noexcept {
 }
 
 /// True when `raw` is `resp-level *("/" resp-level)`, the inside of a resp-code.
-constexpr bool is_resp_code_text(std::string_view raw) noexcept {
+MAILWIRE_LAZY constexpr bool is_resp_code_text(std::string_view raw) noexcept {
     if (raw.empty()) return false;
     bool level_empty = true;
     for (char c : raw) {
@@ -313,7 +314,7 @@ constexpr bool is_resp_code_text(std::string_view raw) noexcept {
 }
 
 /// status = "+OK" / "-ERR"   ; upper case, RFC 1939 §3 "Servers MUST send ... in upper case"
-constexpr result<status_indicator> status_rule(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<status_indicator> status_rule(scanner& s) noexcept {
     if (s.consume("+OK")) return status_indicator::ok;
     if (s.consume("-ERR")) return status_indicator::err;
     const std::string_view rest = s.rest();
@@ -325,7 +326,7 @@ constexpr result<status_indicator> status_rule(scanner& s) noexcept {
 /// text = *schar / resp-code *CHAR                                     (RFC 2449 §3)
 /// From the cursor (the first byte after `status SP`) through the line end. `had_sp` says
 /// whether an SP preceded the text, for status_line::trailing_space.
-inline result<void> text_rule(scanner& s, const parse_options& o, bool had_sp, status_line& out) noexcept {
+MAILWIRE_LAZY inline result<void> text_rule(scanner& s, const parse_options& o, bool had_sp, status_line& out) noexcept {
     if (s.peek_is('[')) {
         scanner attempt = s;
         auto code = resp_code_rule(attempt);
@@ -348,7 +349,7 @@ inline result<void> text_rule(scanner& s, const parse_options& o, bool had_sp, s
 }
 
 /// single-line = status [SP text] CRLF   ;512 octets maximum          (RFC 2449 §3, §4)
-inline result<status_line> single_line(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<status_line> single_line(scanner& s, const parse_options& o) noexcept {
     const std::size_t start = s.pos();
     const std::size_t limit = response_line_limit(o);
     status_line out;
@@ -383,7 +384,7 @@ inline result<status_line> single_line(scanner& s, const parse_options& o) noexc
 /// mode each departure is errc::strict_violation, at an offset within `text`; in lenient
 /// mode the first well-formed "<...@...>" is the timestamp, or there is none.
 /// `text` is status_line::text: an SP always precedes it when it begins with SP.
-constexpr result<std::string_view> find_timestamp(std::string_view text, const parse_options& o) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> find_timestamp(std::string_view text, const parse_options& o) noexcept {
     auto well_formed = [&](std::size_t lt) -> std::size_t {  // the length, or 0
         std::size_t i = lt + 1;
         std::size_t at = std::string_view::npos;
@@ -415,7 +416,7 @@ constexpr result<std::string_view> find_timestamp(std::string_view text, const p
 
 /// [SP text] CRLF after the numbers of a STAT reply or a scan listing: RFC 1939 §5 puts
 /// "no requirement on what follows" them; the text lands in `extra`.
-inline result<void> trailing_text(scanner& s, const parse_options& o, std::string_view& extra) noexcept {
+MAILWIRE_LAZY inline result<void> trailing_text(scanner& s, const parse_options& o, std::string_view& extra) noexcept {
     if (s.consume(' ')) {
         auto x = text_to_line_end(s, o, "text");
         if (!x) return x.error();
@@ -427,7 +428,7 @@ inline result<void> trailing_text(scanner& s, const parse_options& o, std::strin
 
 /// stat-reply = "+OK" SP number SP number [SP text] CRLF   (RFC 1939 §5, "drop listing")
 /// From the cursor after "+OK".
-inline result<stat_reply> stat_rule(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<stat_reply> stat_rule(scanner& s, const parse_options& o) noexcept {
     stat_reply out;
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     auto n = number(s);
@@ -443,7 +444,7 @@ inline result<stat_reply> stat_rule(scanner& s, const parse_options& o) noexcept
 
 /// scan-listing = msg SP size [SP text] CRLF              (RFC 1939 §5, "scan listing")
 /// msg = nz-number; the text after the size is allowed ("no requirement on what follows").
-inline result<scan_listing> scan_listing_line(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<scan_listing> scan_listing_line(scanner& s, const parse_options& o) noexcept {
     scan_listing out;
     auto m = nz_number(s);
     if (!m) return m.error();
@@ -458,7 +459,7 @@ inline result<scan_listing> scan_listing_line(scanner& s, const parse_options& o
 
 /// uid-listing = msg SP unique-id CRLF ; unique-id = 1*70 %x21-7E     (RFC 1939 §7)
 /// "No information follows the unique-id in the unique-id listing."
-inline result<uid_listing> uid_listing_line(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<uid_listing> uid_listing_line(scanner& s, const parse_options& o) noexcept {
     uid_listing out;
     auto m = nz_number(s);
     if (!m) return m.error();
@@ -475,7 +476,7 @@ inline result<uid_listing> uid_listing_line(scanner& s, const parse_options& o) 
 
 /// Language-Tag, simplified from RFC 5646 §2.1: 1*8ALPHA *("-" 1*8alphanum). This covers
 /// langtag, privateuse ("x-...") and the grandfathered tags ("i-klingon").
-constexpr std::size_t language_tag_span(std::string_view s) noexcept {
+MAILWIRE_LAZY constexpr std::size_t language_tag_span(std::string_view s) noexcept {
     std::size_t i = 0;
     std::size_t n = 0;
     while (i < s.size() && chars::alpha(s[i]) && n < 8) { ++i; ++n; }
@@ -489,7 +490,7 @@ constexpr std::size_t language_tag_span(std::string_view s) noexcept {
 }
 
 /// lang-listing = Language-Tag [SP description] CRLF                 (RFC 6856 §3.2)
-inline result<lang_entry> lang_entry_line(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<lang_entry> lang_entry_line(scanner& s, const parse_options& o) noexcept {
     lang_entry out;
     const std::size_t start = s.pos();
     const std::size_t n = language_tag_span(s.rest());
@@ -517,19 +518,19 @@ inline result<lang_entry> lang_entry_line(scanner& s, const parse_options& o) no
 // branches; on big-endian targets the full rule always runs.
 using mailwire::detail::load8; // SWAR helpers of core/number.hpp
 /// Byte index of the first non-digit among 8 bytes (8 when all are).
-inline std::size_t digit_run(std::uint64_t bytes) noexcept { return mailwire::detail::digit_run8(bytes); }
+MAILWIRE_LAZY inline std::size_t digit_run(std::uint64_t bytes) noexcept { return mailwire::detail::digit_run8(bytes); }
 /// The value of the first `len` (1-7) digits of 8 bytes.
-inline std::uint32_t digits_value(std::uint64_t bytes, std::size_t len) noexcept {
+MAILWIRE_LAZY inline std::uint32_t digits_value(std::uint64_t bytes, std::size_t len) noexcept {
     return static_cast<std::uint32_t>(mailwire::detail::digits_value8(bytes, static_cast<unsigned>(len)));
 }
 /// CRLF (or, lenient, LF) at p: its length, or 0.
-inline std::size_t fast_eol(const char* p, const char* e, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline std::size_t fast_eol(const char* p, const char* e, const parse_options& o) noexcept {
     if (p < e && *p == '\r') return (p + 1 < e && p[1] == '\n') ? 2 : 0;
     if (p < e && *p == '\n' && o.lenient()) return 1;
     return 0;
 }
 /// msg SP at p (at least 16 readable bytes), shape only: the length through the SP, or 0.
-inline std::size_t fast_msg_sp_len(const char* p) noexcept {
+MAILWIRE_LAZY inline std::size_t fast_msg_sp_len(const char* p) noexcept {
     const std::size_t n = digit_run(load8(p));
     if (n == 0 || n == 8 || p[0] == '0' || p[n] != ' ') return 0;
     return n + 1;
@@ -574,12 +575,12 @@ inline std::size_t fast_uid_line(std::string_view in, const parse_options& o, ui
         return m + len + eol;
     }
 }
-inline std::size_t fast_line(std::string_view, const parse_options&, capability&) noexcept { return 0; }
-inline std::size_t fast_line(std::string_view, const parse_options&, lang_entry&) noexcept { return 0; }
-inline std::size_t fast_line(std::string_view in, const parse_options& o, scan_listing& v) noexcept {
+MAILWIRE_LAZY inline std::size_t fast_line(std::string_view, const parse_options&, capability&) noexcept { return 0; }
+MAILWIRE_LAZY inline std::size_t fast_line(std::string_view, const parse_options&, lang_entry&) noexcept { return 0; }
+MAILWIRE_LAZY inline std::size_t fast_line(std::string_view in, const parse_options& o, scan_listing& v) noexcept {
     return fast_scan_line<false>(in, o, v);
 }
-inline std::size_t fast_line(std::string_view in, const parse_options& o, uid_listing& v) noexcept {
+MAILWIRE_LAZY inline std::size_t fast_line(std::string_view in, const parse_options& o, uid_listing& v) noexcept {
     return fast_uid_line<false>(in, o, v);
 }
 
@@ -760,7 +761,7 @@ std::optional<T> find(const capability_listing& caps) noexcept {
     return std::nullopt;
 }
 /// Whether a listing announces the capability named `tag` (case-insensitive).
-inline bool has_capability(const capability_listing& caps, std::string_view tag) noexcept {
+MAILWIRE_LAZY inline bool has_capability(const capability_listing& caps, std::string_view tag) noexcept {
     for (const capability& c : caps)
         if (chars::iequals(capability_name(c), tag)) return true;
     return false;
@@ -1030,7 +1031,7 @@ struct response {
 /// A stable name for the reply's kind, for dumps and JSON: "ok", "err", "continuation",
 /// "greeting", "stat", "scan_listing", "scan_listings", "uid_listing", "uid_listings",
 /// "capa", "lang_list", "message".
-inline std::string_view response_kind_name(const response& r) noexcept {
+MAILWIRE_LAZY inline std::string_view response_kind_name(const response& r) noexcept {
     if (r.is_err()) return "err";
     if (r.is_continuation()) return "continuation";
     return std::visit(
@@ -1083,7 +1084,7 @@ struct listing_access {
 /// end past it; `last`: the line is the terminator, after which the reply is complete. The
 /// first limit crossed is limit_exceeded at the first octet past it: "shorter line" at
 /// start + limit, or "max_message" at max_message (the line's when both fall on one octet).
-constexpr result<void> block_limits(std::size_t start, std::size_t end, std::size_t limit, const parse_options& o,
+MAILWIRE_LAZY constexpr result<void> block_limits(std::size_t start, std::size_t end, std::size_t limit, const parse_options& o,
                                     bool open, bool last = false) noexcept {
     const std::size_t len = end - start;
     const bool line_over = open ? len >= limit : len > limit;
@@ -1096,7 +1097,7 @@ constexpr result<void> block_limits(std::size_t start, std::size_t end, std::siz
 
 /// A need_more met inside a line of a multi-line reply (the input ends at `input_end`) is
 /// limit_exceeded when that line or the reply is already at its limit (see block_limits).
-constexpr parse_error block_cut(parse_error e, std::size_t start, std::size_t input_end, std::size_t limit,
+MAILWIRE_LAZY constexpr parse_error block_cut(parse_error e, std::size_t start, std::size_t input_end, std::size_t limit,
                                 const parse_options& o) noexcept {
     if (e.code != errc::need_more) return e;
     if (auto l = block_limits(start, input_end, limit, o, true); !l) return l.error();
@@ -1147,7 +1148,7 @@ result<basic_listing<Traits>> listing_block(scanner& s, const parse_options& o) 
 /// strict_violation: lenient strips the "." as RFC 1939 §3's client rule says). Each line is
 /// held to max_line and the reply (from offset 0 of `in`) to max_message, as the reader
 /// holds them (block_limits).
-inline result<message_body> message_block(std::string_view in, std::size_t pos, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<message_body> message_block(std::string_view in, std::size_t pos, const parse_options& o) noexcept {
     const char* const b = in.data();
     const std::size_t n = in.size();
     const std::size_t begin = pos;
@@ -1192,7 +1193,7 @@ inline result<message_body> message_block(std::string_view in, std::size_t pos, 
 }
 
 /// The end of a single-line reply: nothing may follow its CRLF.
-constexpr result<void> end_of_response(const scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<void> end_of_response(const scanner& s) noexcept {
     if (!s.at_end()) return s.error(errc::invalid_syntax, "end of response");
     return {};
 }
@@ -1200,7 +1201,7 @@ constexpr result<void> end_of_response(const scanner& s) noexcept {
 /// continue-req = "+" SP [base64] CRLF                               (RFC 5034 §5)
 /// Lenient: "+" CRLF, the empty challenge without its SP. RFC 5034 §4 lets a challenge be
 /// "of arbitrary length": max_line bounds it, in both modes, as the reader has it.
-inline result<continuation> continue_req(scanner& s, const parse_options& o) noexcept {
+MAILWIRE_LAZY inline result<continuation> continue_req(scanner& s, const parse_options& o) noexcept {
     const std::size_t start = s.pos();
     if (s.at_end()) return s.error(errc::need_more, "\"+\"");
     if (!s.consume('+')) return s.error(errc::invalid_syntax, "\"+\"");
@@ -1226,7 +1227,7 @@ inline result<continuation> continue_req(scanner& s, const parse_options& o) noe
 
 /// Parses one status line, terminator included: "+OK text\r\n", "-ERR [IN-USE] text\r\n".
 /// Strict: CRLF and at most opts.pop3_max_response_line octets (RFC 2449 §4).
-inline result<status_line> parse_status_line(std::string_view line, const parse_options& o = {}) noexcept {
+MAILWIRE_LAZY inline result<status_line> parse_status_line(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto st = detail::single_line(s, o);
     if (!st) return st;
@@ -1235,7 +1236,7 @@ inline result<status_line> parse_status_line(std::string_view line, const parse_
 }
 
 /// Parses the inside of a response code, "SYS/TEMP" (no brackets).
-constexpr result<resp_code> parse_resp_code(std::string_view raw) noexcept {
+MAILWIRE_LAZY constexpr result<resp_code> parse_resp_code(std::string_view raw) noexcept {
     scanner s(raw);
     const std::size_t start = s.pos();
     for (;;) {
@@ -1249,7 +1250,7 @@ constexpr result<resp_code> parse_resp_code(std::string_view raw) noexcept {
 /// Parses the greeting line: "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n".
 /// A "-ERR" greeting (a server refusing the connection) is errc::unexpected_response here;
 /// parse_response(..., expect::greeting) returns it as an ordinary -ERR.
-inline result<greeting> parse_greeting(std::string_view line, const parse_options& o = {}) noexcept {
+MAILWIRE_LAZY inline result<greeting> parse_greeting(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto st = detail::single_line(s, o);
     if (!st) return st.error();
@@ -1265,7 +1266,7 @@ inline result<greeting> parse_greeting(std::string_view line, const parse_option
 
 /// Parses a SASL continuation line: "+ base64\r\n", "+ \r\n" (strict), "+\r\n" (lenient).
 /// At most max_line octets, line end included, in both modes (as the reader bounds a challenge).
-inline result<continuation> parse_continuation(std::string_view line, const parse_options& o = {}) noexcept {
+MAILWIRE_LAZY inline result<continuation> parse_continuation(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto c = detail::continue_req(s, o);
     if (!c) return c;
@@ -1275,7 +1276,7 @@ inline result<continuation> parse_continuation(std::string_view line, const pars
 
 /// Parses one scan listing line, terminator included: "1 120\r\n". At most max_line octets,
 /// as a line of the listing (the same for the two below).
-inline result<scan_listing> parse_scan_listing(std::string_view line, const parse_options& o = {}) noexcept {
+MAILWIRE_LAZY inline result<scan_listing> parse_scan_listing(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto r = detail::scan_listing_line(s, o);
     if (!r) return detail::limit_or(detail::at_end_is_need_more(r.error(), line.size()), s, 0, o.max_line);
@@ -1285,7 +1286,7 @@ inline result<scan_listing> parse_scan_listing(std::string_view line, const pars
 }
 
 /// Parses one unique-id listing line, terminator included: "1 whqtswO00WBw418f9t5JxYwZ\r\n".
-inline result<uid_listing> parse_uid_listing(std::string_view line, const parse_options& o = {}) noexcept {
+MAILWIRE_LAZY inline result<uid_listing> parse_uid_listing(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto r = detail::uid_listing_line(s, o);
     if (!r) return detail::limit_or(detail::at_end_is_need_more(r.error(), line.size()), s, 0, o.max_line);
@@ -1295,7 +1296,7 @@ inline result<uid_listing> parse_uid_listing(std::string_view line, const parse_
 }
 
 /// Parses one language listing line, terminator included: "en-boont English Boontling dialect\r\n".
-inline result<lang_entry> parse_lang_entry(std::string_view line, const parse_options& o = {}) noexcept {
+MAILWIRE_LAZY inline result<lang_entry> parse_lang_entry(std::string_view line, const parse_options& o = {}) noexcept {
     scanner s(line);
     auto r = detail::lang_entry_line(s, o);
     if (!r) return detail::limit_or(detail::at_end_is_need_more(r.error(), line.size()), s, 0, o.max_line);
@@ -1312,7 +1313,7 @@ inline result<lang_entry> parse_lang_entry(std::string_view line, const parse_op
 /// its codes and offsets: the first line (response_line_limit), each line of a block
 /// (max_line; CAPA lines response_line_limit), a challenge (max_line), and a multi-line
 /// reply as a whole (max_message).
-inline result<response> parse_response(std::string_view message, expect kind, const parse_options& o = {}) noexcept {
+MAILWIRE_LAZY inline result<response> parse_response(std::string_view message, expect kind, const parse_options& o = {}) noexcept {
     scanner s(message);
     const std::size_t limit = detail::response_line_limit(o);
 
@@ -1407,14 +1408,14 @@ inline result<response> parse_response(std::string_view message, expect kind, co
 // =====================================================================================
 
 /// Refuses a code that is not resp-level *("/" resp-level).
-constexpr result<void> check_writable(const resp_code& c) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const resp_code& c) noexcept {
     if (breaks_line(c.raw)) return unsafe("response code with CR, LF or NUL");
     if (!detail::is_resp_code_text(c.raw)) return unsafe("resp-code: levels of rchar separated by \"/\"");
     return {};
 }
 
 /// Refuses a status line that would not parse back to itself in strict mode.
-constexpr result<void> check_writable(const status_line& st) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const status_line& st) noexcept {
     if (st.indicator == status_indicator::continuation) return unsafe("a status line is +OK or -ERR");
     if (breaks_line(st.text)) return unsafe("text with CR, LF or NUL");
     if (st.code) {
@@ -1427,7 +1428,7 @@ constexpr result<void> check_writable(const status_line& st) noexcept {
 }
 
 /// Refuses a greeting whose text does not hold exactly `timestamp` under the strict rule.
-constexpr result<void> check_writable(const greeting& g) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const greeting& g) noexcept {
     if (auto c = check_writable(g.status); !c) return c;
     if (!g.status.is_ok()) return unsafe("a greeting is +OK");
     auto ts = detail::find_timestamp(g.status.text, parse_options{});
@@ -1437,30 +1438,30 @@ constexpr result<void> check_writable(const greeting& g) noexcept {
 }
 
 /// Refuses a challenge that is not base64.
-constexpr result<void> check_writable(const continuation& c) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const continuation& c) noexcept {
     if (auto v = validate_base64(c.base64); !v) return unsafe("base64", v.error().offset);
     return {};
 }
 
-constexpr result<void> check_writable(const stat_reply& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const stat_reply& v) noexcept {
     if (breaks_line(v.extra)) return unsafe("text with CR, LF or NUL");
     return {};
 }
 
-constexpr result<void> check_writable(const scan_listing& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const scan_listing& v) noexcept {
     if (v.msg == 0) return unsafe("message-number 0");
     if (breaks_line(v.extra)) return unsafe("text with CR, LF or NUL");
     return {};
 }
 
-constexpr result<void> check_writable(const uid_listing& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const uid_listing& v) noexcept {
     if (v.msg == 0) return unsafe("message-number 0");
     if (v.uid.empty() || v.uid.size() > max_uid_length) return unsafe("unique-id of 1 to 70 characters");
     if (!chars::vchar.all_of(v.uid)) return unsafe("unique-id characters in 0x21-0x7E");
     return {};
 }
 
-constexpr result<void> check_writable(const lang_entry& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const lang_entry& v) noexcept {
     if (v.tag.empty() || detail::language_tag_span(v.tag) != v.tag.size()) return unsafe("Language-Tag");
     if (breaks_line(v.description)) return unsafe("description with CR, LF or NUL");
     return {};
@@ -1474,10 +1475,10 @@ result<void> check_writable(const basic_listing<Traits>& l) noexcept {
 }
 
 /// Always writable: the writer stuffs the lines and ends each with CRLF.
-constexpr result<void> check_writable(const message_body&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const message_body&) noexcept { return {}; }
 
 /// Refuses a response whose parts do not fit together or would not parse back.
-inline result<void> check_writable(const response& r) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const response& r) noexcept {
     const bool single_typed = std::holds_alternative<stat_reply>(r.payload) ||
                               std::holds_alternative<scan_listing>(r.payload) ||
                               std::holds_alternative<uid_listing>(r.payload);

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/ring_queue.hpp>
 #include <optional>
 #include <string_view>
@@ -39,7 +40,7 @@ enum class session_state : std::uint8_t {
     closed,          ///< QUIT answered, or the greeting was -ERR: nothing more is said
 };
 
-constexpr std::string_view to_string(session_state s) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(session_state s) noexcept {
     switch (s) {
     case session_state::authorization: return "AUTHORIZATION";
     case session_state::tls_negotiation: return "TLS negotiation";

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <variant>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/base64.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/format.hpp>
@@ -47,7 +48,7 @@ inline constexpr std::string_view known_command_names[] = {
     "DELETEACL", "LISTRIGHTS", "GETMETADATA", "SETMETADATA", "COMPRESS", "REPLACE"};
 
 /// The names parse_command() reads as typed commands (a generic command must not take one).
-constexpr bool known_command_name(std::string_view n) noexcept {
+MAILWIRE_LAZY constexpr bool known_command_name(std::string_view n) noexcept {
     for (auto k : known_command_names)
         if (chars::iequals(n, k)) return true;
     return false;
@@ -56,20 +57,20 @@ constexpr bool known_command_name(std::string_view n) noexcept {
 inline constexpr std::string_view known_uid_command_names[] = {"COPY", "MOVE", "FETCH", "SEARCH", "STORE", "EXPUNGE", "REPLACE", "SORT", "THREAD"};
 
 /// The names parse_command() reads as typed after "UID".
-constexpr bool known_uid_command_name(std::string_view n) noexcept {
+MAILWIRE_LAZY constexpr bool known_uid_command_name(std::string_view n) noexcept {
     for (auto k : known_uid_command_names)
         if (chars::iequals(n, k)) return true;
     return false;
 }
 
-constexpr result<void> check_atom_text(std::string_view t, std::string_view what) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_atom_text(std::string_view t, std::string_view what) noexcept {
     if (t.empty()) return unsafe(what);
     const std::size_t bad = chars::atom_char.span(t);
     if (bad != t.size()) return unsafe(what, bad);
     return {};
 }
 
-constexpr result<void> check_label(std::string_view t, std::string_view what) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_label(std::string_view t, std::string_view what) noexcept {
     if (t.empty() || !chars_cmd::tagged_label_fchar(t.front())) return unsafe(what);
     if (t.front() == '-' && t.size() > 1 && chars::digit(t[1])) return unsafe(what, 1); // reads as a value
     const std::size_t bad = chars_cmd::tagged_label_char.span(t.substr(1));
@@ -78,22 +79,22 @@ constexpr result<void> check_label(std::string_view t, std::string_view what) no
 }
 
 /// astring: atom (ASTRING-CHARs), quoted or literal (not NIL, not literal8).
-constexpr result<void> check_astring(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_astring(const string_value& v) noexcept {
     if (v.form == string_form::nil || v.form == string_form::literal8) return unsafe("astring: atom, quoted or literal");
     return check_writable(v);
 }
 /// string: quoted or literal.
-constexpr result<void> check_string(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_string(const string_value& v) noexcept {
     if (v.form != string_form::quoted && v.form != string_form::literal) return unsafe("string: quoted or literal");
     return check_writable(v);
 }
 /// nstring: quoted, literal or NIL.
-constexpr result<void> check_nstring(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_nstring(const string_value& v) noexcept {
     if (v.form == string_form::atom || v.form == string_form::literal8) return unsafe("nstring: quoted, literal or NIL");
     return check_writable(v);
 }
 /// list-mailbox: 1*list-char, quoted or literal.
-constexpr result<void> check_list_mailbox(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_list_mailbox(const string_value& v) noexcept {
     if (v.form == string_form::atom) {
         if (v.text.empty()) return unsafe("list-mailbox: at least one character");
         const std::size_t bad = chars::list_char.span(v.text);
@@ -102,19 +103,19 @@ constexpr result<void> check_list_mailbox(const string_value& v) noexcept {
     }
     return check_string(v);
 }
-constexpr result<void> check_mailbox(const mailbox& m) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_mailbox(const mailbox& m) noexcept {
     if (m.name.form == string_form::literal8) return unsafe("mailbox: astring (not literal8)");
     return check_writable(m);
 }
 /// A Gmail label: "\" atom, or an astring.
-constexpr result<void> check_gm_label(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_gm_label(const string_value& v) noexcept {
     if (v.form == string_form::atom && !v.text.empty() && v.text.front() == '\\')
         return check_atom_text(v.text.substr(1), "X-GM-LABELS: atom after \"\\\"");
     return check_astring(v);
 }
 
 /// The literal forms check_writable(string_value) allows, for token values.
-constexpr result<void> check_token_value(const token& t) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_token_value(const token& t) noexcept {
     switch (t.kind) {
     case token_kind::quoted: return detail::check_quoted(t.text, t.escaped);
     case token_kind::literal: return check_writable(literal{t.text, t.non_sync, false});
@@ -133,7 +134,7 @@ constexpr result<void> check_token_value(const token& t) noexcept {
 /// name is the longest run of ATOM-CHARs), a word or the name and a literal8 ("~" is a
 /// word character), a word "~" and a literal ("~{n}" at the start of a token reads as
 /// literal8).
-constexpr result<void> check_generic_tokens(std::span<const token> ts, char name_last) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_generic_tokens(std::span<const token> ts, char name_last) noexcept {
     std::size_t depth = 0;
     bool prev_name = true, prev_word = false;
     char prev_last = name_last;
@@ -175,7 +176,7 @@ constexpr result<void> check_generic_tokens(std::span<const token> ts, char name
 
 // tagged-ext-comp / option-val-comp, as parse.hpp reads them. Nested groups are checked
 // by this one loop, not by recursion; more than max_depth_ceiling of them cannot parse.
-constexpr result<void> check_comp(std::span<const token> ts, std::size_t& i, bool first_space) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_comp(std::span<const token> ts, std::size_t& i, bool first_space) noexcept {
     bool expect_space = first_space;
     bool any = false;
     std::size_t open = 0; // groups opened here and not yet closed
@@ -212,7 +213,7 @@ constexpr result<void> check_comp(std::span<const token> ts, std::size_t& i, boo
 }
 
 /// tagged-ext-val tokens (`option` = option-value: always "(" non-empty ")").
-constexpr result<void> check_ext_value(std::span<const token> ts, bool option = false) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_ext_value(std::span<const token> ts, bool option = false) noexcept {
     if (ts.empty()) return unsafe("tagged-ext-val: a value");
     if (!ts[0].space_before) return unsafe("tagged-ext-val: SP before it");
     if (ts[0].kind == token_kind::atom && !option) {
@@ -247,7 +248,7 @@ constexpr result<void> check_ext_value(std::span<const token> ts, bool option = 
     return {};
 }
 
-constexpr result<void> check_extension_item(const extension_item& it, bool value_required) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_extension_item(const extension_item& it, bool value_required) noexcept {
     if (auto ok = check_label(it.name, "tagged-ext-label"); !ok) return ok;
     if (it.value.empty()) {
         if (value_required) return unsafe("tagged-ext: a value");
@@ -256,13 +257,13 @@ constexpr result<void> check_extension_item(const extension_item& it, bool value
     return check_ext_value(it.value);
 }
 
-constexpr result<void> check_flags(std::span<const flag> fs) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_flags(std::span<const flag> fs) noexcept {
     for (const auto& f : fs)
         if (auto ok = check_writable(f); !ok) return ok;
     return {};
 }
 
-inline result<void> check_append_message(const append_message& m, bool last) noexcept {
+MAILWIRE_LAZY inline result<void> check_append_message(const append_message& m, bool last) noexcept {
     if (!m.has_flags && !m.flags.empty()) return unsafe("append: flags given without has_flags");
     if (auto ok = check_flags(m.flags); !ok) return ok;
     if (m.date)
@@ -287,25 +288,25 @@ inline result<void> check_append_message(const append_message& m, bool last) noe
     return {};
 }
 
-constexpr result<void> check_seq(const sequence_set& s) noexcept { return check_writable(s); }
+MAILWIRE_LAZY constexpr result<void> check_seq(const sequence_set& s) noexcept { return check_writable(s); }
 
-inline result<void> check(const cmd::authenticate& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::authenticate& v) noexcept {
     if (auto ok = check_atom_text(v.mechanism.text, "auth-type: atom"); !ok) return ok;
     if (v.initial_response && !v.initial_response->empty())
         if (auto ok = validate_base64(*v.initial_response); !ok) return unsafe("initial-resp: base64", ok.error().offset);
     return {};
 }
-inline result<void> check(const cmd::login& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::login& v) noexcept {
     if (auto ok = check_astring(v.userid); !ok) return ok;
     return check_astring(v.password);
 }
-inline result<void> check(const cmd::enable& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::enable& v) noexcept {
     if (v.capabilities.empty()) return unsafe("ENABLE: at least one capability");
     for (const auto& a : v.capabilities)
         if (auto ok = check_atom_text(a.text, "capability: atom"); !ok) return ok;
     return {};
 }
-inline result<void> check_select_params(std::span<const select_param> ps) noexcept {
+MAILWIRE_LAZY inline result<void> check_select_params(std::span<const select_param> ps) noexcept {
     for (const auto& p : ps) {
         switch (p.kind) {
         case select_param_kind::condstore:
@@ -330,15 +331,15 @@ inline result<void> check_select_params(std::span<const select_param> ps) noexce
     }
     return {};
 }
-inline result<void> check(const cmd::select& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::select& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     return check_select_params(v.params);
 }
-inline result<void> check(const cmd::examine& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::examine& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     return check_select_params(v.params);
 }
-inline result<void> check(const cmd::create& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::create& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     for (const auto& p : v.params) {
         if (p.kind == create_param_kind::use) {
@@ -352,14 +353,14 @@ inline result<void> check(const cmd::create& v) noexcept {
     }
     return {};
 }
-inline result<void> check(const cmd::rename& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::rename& v) noexcept {
     if (auto ok = check_mailbox(v.from); !ok) return ok;
     if (auto ok = check_mailbox(v.to); !ok) return ok;
     for (const auto& p : v.params)
         if (auto ok = check_extension_item(p, false); !ok) return ok;
     return {};
 }
-constexpr result<void> check_status_atts(std::span<const status_att> items) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_status_atts(std::span<const status_att> items) noexcept {
     if (items.empty()) return unsafe("STATUS: at least one status-att");
     for (const auto& a : items) {
         if (auto ok = check_atom_text(a.name(), "status-att: atom"); !ok) return ok;
@@ -367,7 +368,7 @@ constexpr result<void> check_status_atts(std::span<const status_att> items) noex
     }
     return {};
 }
-inline result<void> check(const cmd::list& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::list& v) noexcept {
     if (!v.has_select_opts && !v.select_opts.empty()) return unsafe("LIST: select options without has_select_opts");
     bool base = false, mod = false;
     for (const auto& o : v.select_opts) {
@@ -420,24 +421,24 @@ inline result<void> check(const cmd::list& v) noexcept {
     }
     return {};
 }
-inline result<void> check(const cmd::lsub& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::lsub& v) noexcept {
     if (auto ok = check_mailbox(v.reference); !ok) return ok;
     return check_list_mailbox(v.pattern);
 }
-inline result<void> check(const cmd::status& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::status& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     return check_status_atts(v.items);
 }
-inline result<void> check(const cmd::append& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::append& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     if (v.messages.empty()) return unsafe("APPEND: at least one message");
     for (std::size_t i = 0; i < v.messages.size(); ++i)
         if (auto ok = check_append_message(v.messages[i], i + 1 == v.messages.size()); !ok) return ok;
     return {};
 }
-inline result<void> check(const cmd::uid_expunge& v) noexcept { return check_seq(v.set); }
+MAILWIRE_LAZY inline result<void> check(const cmd::uid_expunge& v) noexcept { return check_seq(v.set); }
 /// The keys walk as a sequence of whole subtrees, each writable (search_key.hpp).
-inline result<void> check_search_criteria(const search_criteria& sc, bool charset_required) noexcept {
+MAILWIRE_LAZY inline result<void> check_search_criteria(const search_criteria& sc, bool charset_required) noexcept {
     if (charset_required && !sc.has_charset) return unsafe("search-criteria: a charset");
     if (sc.has_charset)
         if (auto ok = check_astring(sc.charset); !ok) return ok;
@@ -452,11 +453,11 @@ inline result<void> check_search_criteria(const search_criteria& sc, bool charse
     }
     return {};
 }
-inline result<void> check(const cmd::search& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::search& v) noexcept {
     if (auto ok = check_writable(v.ret); !ok) return ok;
     return check_search_criteria(v.program, false);
 }
-inline result<void> check(const cmd::fetch& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::fetch& v) noexcept {
     if (auto ok = check_seq(v.set); !ok) return ok;
     if (static_cast<unsigned>(v.macro) > static_cast<unsigned>(fetch_macro::full)) return unsafe("FETCH: macro");
     if (v.macro != fetch_macro::none) {
@@ -475,7 +476,7 @@ inline result<void> check(const cmd::fetch& v) noexcept {
     }
     return check_writable(v.modifiers);
 }
-inline result<void> check(const cmd::store& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::store& v) noexcept {
     if (auto ok = check_seq(v.set); !ok) return ok;
     for (const auto& m : v.modifiers) {
         if (m.kind == store_modifier_kind::unchangedsince) {
@@ -498,24 +499,24 @@ inline result<void> check(const cmd::store& v) noexcept {
         if (auto ok = check_gm_label(l); !ok) return ok;
     return {};
 }
-inline result<void> check(const cmd::copy& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::copy& v) noexcept {
     if (auto ok = check_seq(v.set); !ok) return ok;
     return check_mailbox(v.mbox);
 }
-inline result<void> check(const cmd::move& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::move& v) noexcept {
     if (auto ok = check_seq(v.set); !ok) return ok;
     return check_mailbox(v.mbox);
 }
-inline result<void> check(const cmd::sort& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::sort& v) noexcept {
     if (auto ok = check_writable(v.ret); !ok) return ok;
     if (v.criteria.empty()) return unsafe("SORT: at least one sort-criterion");
     return check_search_criteria(v.search, true);
 }
-inline result<void> check(const cmd::thread& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::thread& v) noexcept {
     if (auto ok = check_atom_text(v.algorithm.text, "thread-alg: atom"); !ok) return ok;
     return check_search_criteria(v.search, true);
 }
-inline result<void> check(const cmd::id& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::id& v) noexcept {
     if (v.nil && !v.params.empty()) return unsafe("ID NIL: no parameters");
     for (const auto& p : v.params) {
         if (auto ok = check_string(p.field); !ok) return ok;
@@ -523,9 +524,9 @@ inline result<void> check(const cmd::id& v) noexcept {
     }
     return {};
 }
-inline result<void> check(const cmd::getquota& v) noexcept { return check_astring(v.root); }
-inline result<void> check(const cmd::getquotaroot& v) noexcept { return check_mailbox(v.mbox); }
-inline result<void> check(const cmd::setquota& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::getquota& v) noexcept { return check_astring(v.root); }
+MAILWIRE_LAZY inline result<void> check(const cmd::getquotaroot& v) noexcept { return check_mailbox(v.mbox); }
+MAILWIRE_LAZY inline result<void> check(const cmd::setquota& v) noexcept {
     if (auto ok = check_astring(v.root); !ok) return ok;
     for (const auto& r : v.resources) {
         if (auto ok = check_atom_text(r.name, "resource-name: atom"); !ok) return ok;
@@ -533,22 +534,22 @@ inline result<void> check(const cmd::setquota& v) noexcept {
     }
     return {};
 }
-inline result<void> check(const cmd::setacl& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::setacl& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     if (auto ok = check_astring(v.identifier); !ok) return ok;
     return check_astring(v.rights);
 }
-inline result<void> check(const cmd::deleteacl& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::deleteacl& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     return check_astring(v.identifier);
 }
-inline result<void> check(const cmd::getacl& v) noexcept { return check_mailbox(v.mbox); }
-inline result<void> check(const cmd::listrights& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::getacl& v) noexcept { return check_mailbox(v.mbox); }
+MAILWIRE_LAZY inline result<void> check(const cmd::listrights& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     return check_astring(v.identifier);
 }
-inline result<void> check(const cmd::myrights& v) noexcept { return check_mailbox(v.mbox); }
-inline result<void> check(const cmd::getmetadata& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::myrights& v) noexcept { return check_mailbox(v.mbox); }
+MAILWIRE_LAZY inline result<void> check(const cmd::getmetadata& v) noexcept {
     if (v.options.empty() && v.options_after_mailbox) return unsafe("GETMETADATA: options_after_mailbox without options");
     for (const auto& o : v.options) {
         if (o.kind == metadata_option_kind::other) {
@@ -573,7 +574,7 @@ inline result<void> check(const cmd::getmetadata& v) noexcept {
         return unsafe("GETMETADATA: a parenthesized first entry starting with a letter reads as options");
     return {};
 }
-inline result<void> check(const cmd::setmetadata& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::setmetadata& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     if (v.values.empty()) return unsafe("SETMETADATA: at least one entry-value");
     for (const auto& e : v.values) {
@@ -583,12 +584,12 @@ inline result<void> check(const cmd::setmetadata& v) noexcept {
     }
     return {};
 }
-inline result<void> check(const cmd::compress& v) noexcept { return check_atom_text(v.algorithm.text, "algorithm: atom"); }
-inline result<void> check(const cmd::replace& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::compress& v) noexcept { return check_atom_text(v.algorithm.text, "algorithm: atom"); }
+MAILWIRE_LAZY inline result<void> check(const cmd::replace& v) noexcept {
     if (auto ok = check_mailbox(v.mbox); !ok) return ok;
     return check_append_message(v.message, true);
 }
-inline result<void> check(const cmd::generic& v) noexcept {
+MAILWIRE_LAZY inline result<void> check(const cmd::generic& v) noexcept {
     if (auto ok = check_atom_text(v.name.text, "command name: atom"); !ok) return ok;
     if (v.uid ? known_uid_command_name(v.name.text) : known_command_name(v.name.text))
         return unsafe("generic command: a name parse_command reads as a typed command");
@@ -601,7 +602,7 @@ constexpr result<void> check(const T&) noexcept { return {}; } // commands witho
 
 /// Accepts a command exactly when its wire bytes parse back (parse_command, in the mode
 /// its values came from) to an equal command; see the comment at the top of this file.
-inline result<void> check_writable(const command& c) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const command& c) noexcept {
     if (auto ok = check_writable(c.tag); !ok) return ok;
     return std::visit([](const auto& b) { return detail::cmdw::check(b); }, c.body);
 }

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/base64.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
@@ -61,13 +62,13 @@ struct context {
 // ---- small pieces -------------------------------------------------------------------------
 
 /// SP = %x20: exactly one space (RFC 9051 §9 note 2).
-inline result<void> sp(context& c, std::string_view expected = "SP") {
+MAILWIRE_LAZY inline result<void> sp(context& c, std::string_view expected = "SP") {
     if (!c.s.consume(' ')) return c.s.error(errc::invalid_syntax, expected);
     return {};
 }
 
 /// "(" counted against parse_options::max_depth (limit_exceeded at the "(").
-inline result<void> open_paren(context& c, std::string_view expected = "\"(\"") {
+MAILWIRE_LAZY inline result<void> open_paren(context& c, std::string_view expected = "\"(\"") {
     if (!c.s.peek_is('(')) return c.s.error(errc::invalid_syntax, expected);
     if (c.depth >= c.opts.depth_limit()) return c.s.error(errc::limit_exceeded, "nesting within max_depth");
     c.s.advance();
@@ -75,7 +76,7 @@ inline result<void> open_paren(context& c, std::string_view expected = "\"(\"") 
     return {};
 }
 
-inline result<void> close_paren(context& c, std::string_view expected = "\")\"") {
+MAILWIRE_LAZY inline result<void> close_paren(context& c, std::string_view expected = "\")\"") {
     if (!c.s.consume(')')) return c.s.error(errc::invalid_syntax, expected);
     --c.depth;
     return {};
@@ -83,7 +84,7 @@ inline result<void> close_paren(context& c, std::string_view expected = "\")\"")
 
 /// Consumes `kw` (case-insensitive) when it is followed by something that cannot continue
 /// an atom; true when consumed.
-inline bool keyword(context& c, std::string_view kw) {
+MAILWIRE_LAZY inline bool keyword(context& c, std::string_view kw) {
     const std::size_t at = c.s.pos();
     if (!c.s.consume_ci(kw)) return false;
     if (chars::atom_char(c.s.peek()) && !c.s.at_end()) {
@@ -97,7 +98,7 @@ inline bool keyword(context& c, std::string_view kw) {
 /// quirk of hand-typed sessions (netcat without -C), strict_violation at the LF in strict
 /// mode, as the framer has it. Input ending here is invalid_syntax (a parser is given a
 /// complete message; need_more is the framers').
-inline result<void> end_of_command(context& c, std::string_view expected = "CRLF") {
+MAILWIRE_LAZY inline result<void> end_of_command(context& c, std::string_view expected = "CRLF") {
     if (c.s.at_end()) return c.s.error(errc::invalid_syntax, expected);
     if (c.s.peek_is('\r')) {
         c.s.advance();
@@ -114,34 +115,34 @@ inline result<void> end_of_command(context& c, std::string_view expected = "CRLF
 }
 
 /// True at CRLF (or a bare LF), where the command ends.
-inline bool at_line_end(const context& c) noexcept {
+MAILWIRE_LAZY inline bool at_line_end(const context& c) noexcept {
     return c.s.peek_is('\r') || c.s.peek_is('\n') || c.s.at_end();
 }
 
 /// atom = 1*ATOM-CHAR                                                   (RFC 9051 §9)
-inline result<atom> atom(context& c, std::string_view expected = "atom") {
+MAILWIRE_LAZY inline result<atom> atom(context& c, std::string_view expected = "atom") {
     const auto t = c.s.take_while(chars::atom_char);
     if (t.empty()) return c.s.error(errc::invalid_syntax, expected);
     return imap::atom{t};
 }
 
 /// astring = 1*ASTRING-CHAR / string                                    (RFC 9051 §9)
-inline result<string_value> astring(context& c) { return rules::astring(c.s, c.opts, c.syn); }
+MAILWIRE_LAZY inline result<string_value> astring(context& c) { return rules::astring(c.s, c.opts, c.syn); }
 
 /// string = quoted / literal                                            (RFC 9051 §9)
-inline result<string_value> string(context& c) { return rules::string(c.s, c.opts, c.syn); }
+MAILWIRE_LAZY inline result<string_value> string(context& c) { return rules::string(c.s, c.opts, c.syn); }
 
 /// nstring = string / nil                                               (RFC 9051 §9)
-inline result<string_value> nstring(context& c) { return rules::nstring(c.s, c.opts, c.syn); }
+MAILWIRE_LAZY inline result<string_value> nstring(context& c) { return rules::nstring(c.s, c.opts, c.syn); }
 
 /// mailbox = "INBOX" / astring                                          (RFC 9051 §9)
-inline result<imap::mailbox> mailbox(context& c) { return rules::mailbox(c.s, c.opts, c.syn); }
+MAILWIRE_LAZY inline result<imap::mailbox> mailbox(context& c) { return rules::mailbox(c.s, c.opts, c.syn); }
 
 /// sequence-set = (seq-number / seq-range) ["," sequence-set] / "$"    (RFC 9051 §9)
-inline result<imap::sequence_set> sequence_set(context& c) { return rules::sequence_set(c.s, c.opts); }
+MAILWIRE_LAZY inline result<imap::sequence_set> sequence_set(context& c) { return rules::sequence_set(c.s, c.opts); }
 
 /// mod-sequence-value = 1*DIGIT  ; 1 <= n <= 9,223,372,036,854,775,807  (RFC 7162 §7)
-inline result<std::uint64_t> mod_sequence_value(context& c) {
+MAILWIRE_LAZY inline result<std::uint64_t> mod_sequence_value(context& c) {
     const std::size_t at = c.s.pos();
     auto n = number64(c.s);
     if (!n) return parse_error{n.error().code, n.error().offset, "mod-sequence-value"};
@@ -150,14 +151,14 @@ inline result<std::uint64_t> mod_sequence_value(context& c) {
 }
 
 /// mod-sequence-valzer = "0" / mod-sequence-value                       (RFC 7162 §7)
-inline result<std::uint64_t> mod_sequence_valzer(context& c) {
+MAILWIRE_LAZY inline result<std::uint64_t> mod_sequence_valzer(context& c) {
     auto n = number64(c.s);
     if (!n) return parse_error{n.error().code, n.error().offset, "mod-sequence-valzer"};
     return *n;
 }
 
 /// tagged-ext-label = tagged-label-fchar *tagged-label-char             (RFC 4466 §3)
-inline result<std::string_view> tagged_ext_label(context& c, std::string_view expected = "tagged-ext-label") {
+MAILWIRE_LAZY inline result<std::string_view> tagged_ext_label(context& c, std::string_view expected = "tagged-ext-label") {
     const std::size_t at = c.s.pos();
     if (!chars_cmd::tagged_label_fchar(c.s.peek()) || c.s.at_end()) return c.s.error(errc::invalid_syntax, expected);
     c.s.advance();
@@ -169,7 +170,7 @@ inline result<std::string_view> tagged_ext_label(context& c, std::string_view ex
 // ---- generic tokens -----------------------------------------------------------------------
 
 /// One token of a generic list: a word, quoted, literal, literal8 (not "(" / ")").
-inline result<token> generic_value_token(context& c, const chars::char_set& words, bool space_before) {
+MAILWIRE_LAZY inline result<token> generic_value_token(context& c, const chars::char_set& words, bool space_before) {
     token t;
     t.space_before = space_before;
     if (c.s.peek_is('"')) {
@@ -202,7 +203,7 @@ inline result<token> generic_value_token(context& c, const chars::char_set& word
 ///   word          = 1*(ASTRING-CHAR / list-wildcards / "\")   ; lenient: also %x80-FF
 /// Parentheses must balance and nest within max_depth. Whether an SP came before each
 /// token is kept, so the arguments write back byte for byte.
-inline result<std::span<const token>> generic_args(context& c) {
+MAILWIRE_LAZY inline result<std::span<const token>> generic_args(context& c) {
     detail::list_builder<token> out(c.st, c.opts);
     const auto& words = c.opts.lenient() ? chars_cmd::word_char_lenient : chars_cmd::word_char;
     const std::size_t base_depth = c.depth;
@@ -239,7 +240,7 @@ namespace detail_rules {
 // tagged-ext-comp / option-val-comp: comp *(SP comp) where comp = astring / "(" comp ")"
 // (never empty; only the outermost "(" [tagged-ext-comp] ")" of tagged-ext-val may be).
 // Nested groups are read by this one loop, not by recursion (see max_depth_ceiling).
-inline result<void> ext_comp(context& c, imap::detail::list_builder<token>& out, bool first_space) {
+MAILWIRE_LAZY inline result<void> ext_comp(context& c, imap::detail::list_builder<token>& out, bool first_space) {
     bool space = first_space;
     std::size_t open = 0; // groups opened here and not yet closed
     for (;;) {
@@ -272,7 +273,7 @@ inline result<void> ext_comp(context& c, imap::detail::list_builder<token>& out,
 /// tagged-ext-simple = sequence-set / number / number64             (RFC 9051 §9, RFC 4466 §3)
 /// tagged-ext-simple =/ partial-range-last                           (RFC 9394 §4)
 /// partial-range-last = MINUS nz-number ":" MINUS nz-number
-inline result<token> tagged_ext_simple(context& c) {
+MAILWIRE_LAZY inline result<token> tagged_ext_simple(context& c) {
     const std::size_t at = c.s.pos();
     const auto w = c.s.take_while(chars_cmd::ext_simple_char);
     if (w.empty()) return c.s.error(errc::invalid_syntax, "tagged-ext-val");
@@ -297,7 +298,7 @@ inline result<token> tagged_ext_simple(context& c) {
 /// tagged-ext-val = tagged-ext-simple / "(" [tagged-ext-comp] ")"     (RFC 9051 §9, RFC 4466 §3)
 /// tagged-ext-comp = astring / tagged-ext-comp *(SP tagged-ext-comp) / "(" tagged-ext-comp ")"
 /// Returned as tokens: one word, or the group with its parentheses.
-inline result<std::span<const token>> tagged_ext_val(context& c) {
+MAILWIRE_LAZY inline result<std::span<const token>> tagged_ext_val(context& c) {
     detail::list_builder<token> out(c.st, c.opts);
     if (c.s.peek_is('(')) {
         if (auto ok = open_paren(c); !ok) return ok.error();
@@ -317,7 +318,7 @@ inline result<std::span<const token>> tagged_ext_val(context& c) {
 
 /// Whether an SP and a tagged-ext-val follow (the value of `label [SP tagged-ext-val]`):
 /// "(" or a character that starts a sequence set, number or partial-range-last.
-inline bool tagged_ext_val_follows(const context& c) noexcept {
+MAILWIRE_LAZY inline bool tagged_ext_val_follows(const context& c) noexcept {
     if (!c.s.peek_is(' ')) return false;
     const char n = c.s.peek(1);
     return n == '(' || chars::digit(n) || n == '*' || n == '$' || (n == '-' && chars::digit(c.s.peek(2)));
@@ -325,7 +326,7 @@ inline bool tagged_ext_val_follows(const context& c) noexcept {
 
 /// option-value = "(" option-val-comp ")"                              (RFC 5258 §6)
 /// option-val-comp = astring / option-val-comp *(SP option-val-comp) / "(" option-val-comp ")"
-inline result<std::span<const token>> option_value(context& c) {
+MAILWIRE_LAZY inline result<std::span<const token>> option_value(context& c) {
     detail::list_builder<token> out(c.st, c.opts);
     if (auto ok = open_paren(c, "option-value"); !ok) return ok.error();
     if (auto ok = out.push(token::open_paren(true), c.s); !ok) return ok.error();
@@ -337,7 +338,7 @@ inline result<std::span<const token>> option_value(context& c) {
 
 /// A tagged extension item: tagged-ext-label [SP tagged-ext-val]      (RFC 4466 §3)
 /// (create-param, rename-param, select-param, store-modifier, fetch-modifier, ...)
-inline result<extension_item> extension_item_rule(context& c, bool value_required = false) {
+MAILWIRE_LAZY inline result<extension_item> extension_item_rule(context& c, bool value_required = false) {
     auto name = tagged_ext_label(c);
     if (!name) return name.error();
     extension_item it{*name, {}};
@@ -357,7 +358,7 @@ inline result<extension_item> extension_item_rule(context& c, bool value_require
 /// select-param =/ "QRESYNC" SP "(" uidvalidity SP mod-sequence-value [SP known-uids]
 ///                 [SP seq-match-data] ")"                              (RFC 7162 §7)
 /// seq-match-data = "(" known-sequence-set SP known-uid-set ")"
-inline result<select_param> select_param_rule(context& c) {
+MAILWIRE_LAZY inline result<select_param> select_param_rule(context& c) {
     const std::size_t at = c.s.pos();
     auto name = tagged_ext_label(c, "select-param");
     if (!name) return name.error();
@@ -409,7 +410,7 @@ inline result<select_param> select_param_rule(context& c) {
 
 /// select-params = SP "(" select-param *(SP select-param) ")"         (RFC 4466 §3)
 /// (called at the SP; absent when no SP follows)
-inline result<std::span<const select_param>> select_params(context& c) {
+MAILWIRE_LAZY inline result<std::span<const select_param>> select_params(context& c) {
     if (!c.s.peek_is(' ')) return std::span<const select_param>{};
     c.s.advance();
     detail::list_builder<select_param> out(c.st, c.opts);
@@ -427,11 +428,11 @@ inline result<std::span<const select_param>> select_params(context& c) {
 
 /// use-attr = "\All" / "\Archive" / "\Drafts" / "\Flagged" / "\Junk" / "\Sent" /
 ///            "\Trash" / use-attr-ext;  use-attr-ext = "\" atom       (RFC 6154 §6)
-inline result<mailbox_attr> use_attr(context& c) { return rules::mailbox_attribute(c.s); }
+MAILWIRE_LAZY inline result<mailbox_attr> use_attr(context& c) { return rules::mailbox_attribute(c.s); }
 
 /// create-param = create-param-name [SP create-param-value]           (RFC 4466 §3)
 /// create-param =/ "USE" SP "(" [use-attr *(SP use-attr)] ")"          (RFC 6154 §6)
-inline result<create_param> create_param_rule(context& c) {
+MAILWIRE_LAZY inline result<create_param> create_param_rule(context& c) {
     const std::size_t at = c.s.pos();
     auto name = tagged_ext_label(c, "create-param");
     if (!name) return name.error();
@@ -464,7 +465,7 @@ inline result<create_param> create_param_rule(context& c) {
 }
 
 /// create-params = SP "(" create-param *(SP create-param) ")"         (RFC 4466 §3)
-inline result<std::span<const create_param>> create_params(context& c) {
+MAILWIRE_LAZY inline result<std::span<const create_param>> create_params(context& c) {
     if (!c.s.peek_is(' ')) return std::span<const create_param>{};
     c.s.advance();
     detail::list_builder<create_param> out(c.st, c.opts);
@@ -483,7 +484,7 @@ inline result<std::span<const create_param>> create_params(context& c) {
 /// rename-params = SP "(" rename-param *(SP rename-param) ")"         (RFC 4466 §3)
 /// rename-param  = rename-param-name [SP rename-param-value]
 /// (also store-modifiers' generic items and the like: a list of extension items)
-inline result<std::span<const extension_item>> rename_params(context& c) {
+MAILWIRE_LAZY inline result<std::span<const extension_item>> rename_params(context& c) {
     if (!c.s.peek_is(' ')) return std::span<const extension_item>{};
     c.s.advance();
     detail::list_builder<extension_item> out(c.st, c.opts);
@@ -503,7 +504,7 @@ inline result<std::span<const extension_item>> rename_params(context& c) {
 
 /// list-mailbox = 1*list-char / string
 /// list-char    = ATOM-CHAR / list-wildcards / resp-specials          (RFC 9051 §9)
-inline result<string_value> list_mailbox(context& c) {
+MAILWIRE_LAZY inline result<string_value> list_mailbox(context& c) {
     if (c.s.peek_is('"') || c.s.peek_is('{')) return string(c);
     const auto t = c.s.take_while(chars::list_char);
     if (t.empty()) return c.s.error(errc::invalid_syntax, "list-mailbox");
@@ -513,7 +514,7 @@ inline result<string_value> list_mailbox(context& c) {
 /// option-extension = (option-standard-tag / option-vendor-tag) [SP option-value]
 /// option-standard-tag = atom; option-vendor-tag = vendor-token "-" atom   (RFC 5258 §6)
 /// Returns the option's name; the value (if any) goes to `value`.
-inline result<std::string_view> option_extension(context& c, std::span<const token>& value) {
+MAILWIRE_LAZY inline result<std::string_view> option_extension(context& c, std::span<const token>& value) {
     auto name = atom(c, "option-extension");
     if (!name) return name.error();
     if (c.s.peek_is(' ') && c.s.peek(1) == '(') {
@@ -531,7 +532,7 @@ inline result<std::string_view> option_extension(context& c, std::span<const tok
 /// list-select-independent-opt = "REMOTE" / option-extension
 /// list-select-independent-opt =/ "SPECIAL-USE"                         (RFC 6154 §6)
 /// list-select-mod-opt = "RECURSIVEMATCH" / option-extension
-inline result<list_select_opt> list_select_opt_rule(context& c) {
+MAILWIRE_LAZY inline result<list_select_opt> list_select_opt_rule(context& c) {
     list_select_opt o;
     auto name = option_extension(c, o.value);
     if (!name) return name.error();
@@ -551,7 +552,7 @@ inline result<list_select_opt> list_select_opt_rule(context& c) {
 /// That is: any options, but RECURSIVEMATCH only with a base option (SUBSCRIBED or an
 /// option-extension) beside it: "(RECURSIVEMATCH)" and "(REMOTE RECURSIVEMATCH)" are
 /// invalid_syntax at RECURSIVEMATCH.
-inline result<std::span<const list_select_opt>> list_select_opts(context& c) {
+MAILWIRE_LAZY inline result<std::span<const list_select_opt>> list_select_opts(context& c) {
     detail::list_builder<list_select_opt> out(c.st, c.opts);
     if (auto ok = open_paren(c, "list-select-opts"); !ok) return ok.error();
     bool base = false;
@@ -579,14 +580,14 @@ inline result<std::span<const list_select_opt>> list_select_opts(context& c) {
 /// status-att =/ "RECENT" (RFC 3501) / "HIGHESTMODSEQ" (RFC 7162) / "APPENDLIMIT"
 ///               (RFC 7889) / "MAILBOXID" (RFC 8474) / "DELETED-STORAGE" (RFC 9208)
 /// Any other atom is kept as status_att_kind::other: extensions add items this way.
-inline result<status_att> status_att_rule(context& c) {
+MAILWIRE_LAZY inline result<status_att> status_att_rule(context& c) {
     auto a = atom(c, "status-att");
     if (!a) return a.error();
     return status_att{classify_status_att(a->text), a->text};
 }
 
 /// "(" status-att *(SP status-att) ")"                                 (RFC 9051 §9)
-inline result<std::span<const status_att>> status_att_list(context& c) {
+MAILWIRE_LAZY inline result<std::span<const status_att>> status_att_list(context& c) {
     detail::list_builder<status_att> out(c.st, c.opts);
     if (auto ok = open_paren(c, "\"(\" status-att"); !ok) return ok.error();
     for (;;) {
@@ -604,7 +605,7 @@ inline result<std::span<const status_att>> status_att_list(context& c) {
 ///                                                       (RFC 5258 §6, RFC 9051 §9)
 /// return-option =/ "SPECIAL-USE"                        (RFC 6154 §6)
 /// status-option = "STATUS" SP "(" status-att *(SP status-att) ")"   (RFC 5819 §4)
-inline result<list_return_opt> return_option(context& c) {
+MAILWIRE_LAZY inline result<list_return_opt> return_option(context& c) {
     list_return_opt o;
     const std::size_t at = c.s.pos();
     if (keyword(c, "STATUS")) {
@@ -629,7 +630,7 @@ inline result<list_return_opt> return_option(context& c) {
 
 /// list-return-opts = "RETURN" SP "(" [return-option *(SP return-option)] ")"
 ///                                                       (RFC 5258 §6, RFC 9051 §9)
-inline result<std::span<const list_return_opt>> list_return_opts(context& c) {
+MAILWIRE_LAZY inline result<std::span<const list_return_opt>> list_return_opts(context& c) {
     if (!keyword(c, "RETURN")) return c.s.error(errc::invalid_syntax, "list-return-opts (\"RETURN\")");
     if (auto ok = sp(c); !ok) return ok.error();
     detail::list_builder<list_return_opt> out(c.st, c.opts);
@@ -651,7 +652,7 @@ inline result<std::span<const list_return_opt>> list_return_opts(context& c) {
 /// mbox-or-pat = list-mailbox / patterns
 /// patterns = "(" list-mailbox *(SP list-mailbox) ")"      (RFC 9051 §9, RFC 5258 §6)
 /// (called after "LIST")
-inline result<cmd::list> list(context& c) {
+MAILWIRE_LAZY inline result<cmd::list> list(context& c) {
     cmd::list l;
     if (auto ok = sp(c); !ok) return ok.error();
     if (c.s.peek_is('(')) {
@@ -698,7 +699,7 @@ inline result<cmd::list> list(context& c) {
 
 /// flag-list = "(" [flag *(SP flag)] ")"                               (RFC 9051 §9)
 /// (into storage, as a span of flags)
-inline result<std::span<const flag>> flag_list(context& c) {
+MAILWIRE_LAZY inline result<std::span<const flag>> flag_list(context& c) {
     detail::list_builder<flag> out(c.st, c.opts);
     if (auto ok = open_paren(c, "flag-list"); !ok) return ok.error();
     if (!c.s.peek_is(')')) {
@@ -715,7 +716,7 @@ inline result<std::span<const flag>> flag_list(context& c) {
 }
 
 /// literal / literal8 at the cursor.
-inline result<literal> literal_or_literal8(context& c, std::string_view expected) {
+MAILWIRE_LAZY inline result<literal> literal_or_literal8(context& c, std::string_view expected) {
     if (c.s.peek_is('{')) return rules::literal(c.s, c.opts);
     if (c.s.peek_is('~')) return rules::literal8(c.s, c.opts);
     return c.s.error(errc::invalid_syntax, expected);
@@ -728,7 +729,7 @@ inline result<literal> literal_or_literal8(context& c, std::string_view expected
 /// append-data    =/ "UTF8" SP "(" literal8 ")"                         (RFC 6855 §4)
 /// (called at the SP that starts it.) A tagged-ext is taken as append-data when it is
 /// UTF8 or CATENATE (RFC 4469) or ends the command; otherwise as an append-ext.
-inline result<append_message> append_message_rule(context& c) {
+MAILWIRE_LAZY inline result<append_message> append_message_rule(context& c) {
     append_message m;
     detail::list_builder<extension_item> exts(c.st, c.opts);
     for (;;) {
@@ -783,7 +784,7 @@ inline result<append_message> append_message_rule(context& c) {
 }
 
 /// append = "APPEND" SP mailbox 1*append-message                       (RFC 4466 §3, RFC 3502)
-inline result<cmd::append> append(context& c) {
+MAILWIRE_LAZY inline result<cmd::append> append(context& c) {
     cmd::append a;
     if (auto ok = sp(c); !ok) return ok.error();
     auto mb = mailbox(c);
@@ -804,7 +805,7 @@ inline result<cmd::append> append(context& c) {
 
 /// store-modifier = store-modifier-name [SP store-modif-params]        (RFC 4466 §3)
 /// store-modifier =/ "UNCHANGEDSINCE" SP mod-sequence-valzer           (RFC 7162 §7)
-inline result<store_modifier> store_modifier_rule(context& c) {
+MAILWIRE_LAZY inline result<store_modifier> store_modifier_rule(context& c) {
     const std::size_t at = c.s.pos();
     auto name = tagged_ext_label(c, "store-modifier");
     if (!name) return name.error();
@@ -827,7 +828,7 @@ inline result<store_modifier> store_modifier_rule(context& c) {
 }
 
 /// A Gmail label: "\" atom (system labels such as \Inbox) or astring. (X-GM-EXT-1.)
-inline result<string_value> gm_label(context& c) {
+MAILWIRE_LAZY inline result<string_value> gm_label(context& c) {
     if (c.s.peek_is('\\')) {
         const std::size_t at = c.s.pos();
         c.s.advance();
@@ -840,7 +841,7 @@ inline result<string_value> gm_label(context& c) {
 /// store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))
 ///                                                                      (RFC 9051 §9)
 /// and the same with "X-GM-LABELS" and labels (Gmail).
-inline result<void> store_att_flags(context& c, cmd::store& st) {
+MAILWIRE_LAZY inline result<void> store_att_flags(context& c, cmd::store& st) {
     if (c.s.consume('+')) st.op = store_op::add;
     else if (c.s.consume('-')) st.op = store_op::remove;
     if (c.s.consume_ci("FLAGS")) st.item = store_item::flags;
@@ -895,7 +896,7 @@ inline result<void> store_att_flags(context& c, cmd::store& st) {
 
 /// store = "STORE" SP sequence-set [store-modifiers] SP store-att-flags   (RFC 4466 §3)
 /// store-modifiers = SP "(" store-modifier *(SP store-modifier) ")"
-inline result<cmd::store> store(context& c, bool uid) {
+MAILWIRE_LAZY inline result<cmd::store> store(context& c, bool uid) {
     cmd::store st;
     st.uid = uid;
     if (auto ok = sp(c); !ok) return ok.error();
@@ -926,7 +927,7 @@ inline result<cmd::store> store(context& c, bool uid) {
 /// sort-criterion = ["REVERSE" SP] sort-key
 /// sort-key = "ARRIVAL" / "CC" / "DATE" / "FROM" / "SIZE" / "SUBJECT" / "TO"   (RFC 5256 §5)
 /// sort-key =/ "DISPLAYFROM" / "DISPLAYTO"                              (RFC 5957 §5)
-inline result<sort_criterion> sort_criterion_rule(context& c) {
+MAILWIRE_LAZY inline result<sort_criterion> sort_criterion_rule(context& c) {
     sort_criterion sc;
     if (keyword(c, "REVERSE")) {
         sc.reverse = true;
@@ -943,7 +944,7 @@ inline result<sort_criterion> sort_criterion_rule(context& c) {
 }
 
 /// sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"          (RFC 5256 §5)
-inline result<std::span<const sort_criterion>> sort_criteria(context& c) {
+MAILWIRE_LAZY inline result<std::span<const sort_criterion>> sort_criteria(context& c) {
     detail::list_builder<sort_criterion> out(c.st, c.opts);
     if (auto ok = open_paren(c, "sort-criteria"); !ok) return ok.error();
     for (;;) {
@@ -959,7 +960,7 @@ inline result<std::span<const sort_criterion>> sort_criteria(context& c) {
 
 /// search-criteria = charset 1*(SP search-key)                        (RFC 5256 §5)
 /// (called at the SP before the charset; the keys go to the storage's search_program)
-inline result<search_criteria> search_criteria_rule(context& c) {
+MAILWIRE_LAZY inline result<search_criteria> search_criteria_rule(context& c) {
     if (auto ok = sp(c); !ok) return ok.error();
     auto cs = rules::charset(c.s, c.opts, c.syn);
     if (!cs) return cs.error();
@@ -976,7 +977,7 @@ inline result<search_criteria> search_criteria_rule(context& c) {
 
 /// search = "SEARCH" [search-return-opts] SP search-program           (RFC 9051 §9, RFC 4466 §3)
 /// (after "SEARCH"; search_key.hpp's rules, the keys in the storage's search_program)
-inline result<cmd::search> search(context& c, bool uid) {
+MAILWIRE_LAZY inline result<cmd::search> search(context& c, bool uid) {
     auto& args = c.st.search_args();
     if (auto ok = parse_search_arguments(c.s, args, c.depth, c.opts, c.syn); !ok) return ok.error();
     cmd::search r;
@@ -990,7 +991,7 @@ inline result<cmd::search> search(context& c, bool uid) {
 /// fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /
 ///         "(" fetch-att *(SP fetch-att) ")") [fetch-modifiers]      (RFC 9051 §9, RFC 4466 §3)
 /// (after "FETCH"; fetch_att.hpp's rules, the items in the storage's fetch_arguments)
-inline result<cmd::fetch> fetch(context& c, bool uid) {
+MAILWIRE_LAZY inline result<cmd::fetch> fetch(context& c, bool uid) {
     auto& args = c.st.fetch_args();
     if (auto ok = parse_fetch_arguments(c.s, args, c.depth, c.opts, c.syn); !ok) return ok.error();
     cmd::fetch r;
@@ -1006,7 +1007,7 @@ inline result<cmd::fetch> fetch(context& c, bool uid) {
 /// sort = ["UID" SP] "SORT" [search-return-opts] SP sort-criteria SP search-criteria
 ///                                                        (RFC 5256 §5, RFC 5267 §3.2)
 /// search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"
-inline result<cmd::sort> sort(context& c, bool uid) {
+MAILWIRE_LAZY inline result<cmd::sort> sort(context& c, bool uid) {
     cmd::sort so;
     so.uid = uid;
     if (c.s.peek_is(' ') && chars::istarts_with(c.s.rest().substr(1), "RETURN ")) {
@@ -1026,7 +1027,7 @@ inline result<cmd::sort> sort(context& c, bool uid) {
 
 /// thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria      (RFC 5256 §5)
 /// thread-alg = "ORDEREDSUBJECT" / "REFERENCES" / thread-alg-ext; thread-alg-ext = atom
-inline result<cmd::thread> thread(context& c, bool uid) {
+MAILWIRE_LAZY inline result<cmd::thread> thread(context& c, bool uid) {
     cmd::thread th;
     th.uid = uid;
     if (auto ok = sp(c); !ok) return ok.error();
@@ -1045,7 +1046,7 @@ inline result<cmd::thread> thread(context& c, bool uid) {
 /// initial-resp = (base64 / "=")
 /// An empty base64 after the SP is invalid_syntax: RFC 4959 §3 says an empty initial
 /// response MUST be sent as "=".
-inline result<cmd::authenticate> authenticate(context& c) {
+MAILWIRE_LAZY inline result<cmd::authenticate> authenticate(context& c) {
     cmd::authenticate a;
     if (auto ok = sp(c); !ok) return ok.error();
     auto mech = atom(c, "auth-type");
@@ -1069,7 +1070,7 @@ inline result<cmd::authenticate> authenticate(context& c) {
 /// id = "ID" SP id_params_list
 /// id_params_list = "(" #(string SP nstring) ")" / nil                 (RFC 2971 §4)
 /// The pairs are separated by SP, as the RFC's examples send them; "()" is accepted.
-inline result<cmd::id> id(context& c) {
+MAILWIRE_LAZY inline result<cmd::id> id(context& c) {
     cmd::id r;
     if (auto ok = sp(c); !ok) return ok.error();
     if (keyword(c, "NIL")) {
@@ -1099,7 +1100,7 @@ inline result<cmd::id> id(context& c) {
 /// setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")"
 /// setquota-resource = resource-name SP resource-limit
 /// resource-name = "STORAGE" / "MESSAGE" / "MAILBOX" / "ANNOTATION-STORAGE" / atom
-inline result<cmd::setquota> setquota(context& c) {
+MAILWIRE_LAZY inline result<cmd::setquota> setquota(context& c) {
     cmd::setquota q;
     if (auto ok = sp(c); !ok) return ok.error();
     auto root = astring(c);
@@ -1127,7 +1128,7 @@ inline result<cmd::setquota> setquota(context& c) {
 
 /// getmetadata-option = tagged-ext-label [SP tagged-ext-val]          (RFC 5464 §5)
 /// maxsize-opt = "MAXSIZE" SP number;  scope-opt = "DEPTH" SP ("0" / "1" / "infinity")
-inline result<metadata_option> getmetadata_option(context& c) {
+MAILWIRE_LAZY inline result<metadata_option> getmetadata_option(context& c) {
     const std::size_t at = c.s.pos();
     auto name = tagged_ext_label(c, "getmetadata-option");
     if (!name) return name.error();
@@ -1159,7 +1160,7 @@ inline result<metadata_option> getmetadata_option(context& c) {
 }
 
 /// getmetadata-options = "(" getmetadata-option *(SP getmetadata-option) ")"   (RFC 5464 §5)
-inline result<std::span<const metadata_option>> getmetadata_options(context& c) {
+MAILWIRE_LAZY inline result<std::span<const metadata_option>> getmetadata_options(context& c) {
     detail::list_builder<metadata_option> out(c.st, c.opts);
     if (auto ok = open_paren(c, "getmetadata-options"); !ok) return ok.error();
     for (;;) {
@@ -1178,7 +1179,7 @@ inline result<std::span<const metadata_option>> getmetadata_options(context& c) 
 /// The options are also accepted after the mailbox, where RFC 5464's own examples
 /// (§4.2.1, §4.2.2) put them: a "(" after the mailbox followed by a tagged-label-fchar
 /// (entries begin with "/") starts the options.
-inline result<cmd::getmetadata> getmetadata(context& c) {
+MAILWIRE_LAZY inline result<cmd::getmetadata> getmetadata(context& c) {
     cmd::getmetadata g;
     if (auto ok = sp(c); !ok) return ok.error();
     if (c.s.peek_is('(')) {
@@ -1223,7 +1224,7 @@ inline result<cmd::getmetadata> getmetadata(context& c) {
 /// setmetadata = "SETMETADATA" SP mailbox SP entry-values              (RFC 5464 §5)
 /// entry-values = "(" entry-value *(SP entry-value) ")"; entry-value = entry SP value
 /// value = nstring / literal8
-inline result<cmd::setmetadata> setmetadata(context& c) {
+MAILWIRE_LAZY inline result<cmd::setmetadata> setmetadata(context& c) {
     cmd::setmetadata sm;
     if (auto ok = sp(c); !ok) return ok.error();
     auto mb = mailbox(c);
@@ -1256,7 +1257,7 @@ inline result<cmd::setmetadata> setmetadata(context& c) {
 }
 
 /// sequence-set SP mailbox, as COPY and MOVE have it.
-inline result<void> set_and_mailbox(context& c, imap::sequence_set& set, imap::mailbox& mbox) {
+MAILWIRE_LAZY inline result<void> set_and_mailbox(context& c, imap::sequence_set& set, imap::mailbox& mbox) {
     if (auto ok = sp(c); !ok) return ok.error();
     auto s = sequence_set(c);
     if (!s) return s.error();
@@ -1269,13 +1270,13 @@ inline result<void> set_and_mailbox(context& c, imap::sequence_set& set, imap::m
 }
 
 /// SP mailbox, as most mailbox commands have it.
-inline result<imap::mailbox> sp_mailbox(context& c) {
+MAILWIRE_LAZY inline result<imap::mailbox> sp_mailbox(context& c) {
     if (auto ok = sp(c); !ok) return ok.error();
     return mailbox(c);
 }
 
 /// replace = "REPLACE" SP seq-number SP mailbox append-message         (RFC 8508 §5)
-inline result<cmd::replace> replace(context& c, bool uid) {
+MAILWIRE_LAZY inline result<cmd::replace> replace(context& c, bool uid) {
     cmd::replace r;
     r.uid = uid;
     if (auto ok = sp(c); !ok) return ok.error();
@@ -1294,7 +1295,7 @@ inline result<cmd::replace> replace(context& c, bool uid) {
 /// The commands "UID" may precede: copy / move / fetch / search / store / uid-expunge
 /// (RFC 9051 §9, RFC 4315), replace (RFC 8508), sort / thread (RFC 5256). Another name
 /// after "UID" is a generic command with uid set.
-inline result<command_body> uid_command(context& c) {
+MAILWIRE_LAZY inline result<command_body> uid_command(context& c) {
     if (auto ok = sp(c); !ok) return ok.error();
     auto name = atom(c, "command after UID");
     if (!name) return name.error();
@@ -1354,7 +1355,7 @@ inline result<command_body> uid_command(context& c) {
 
 /// command-any / command-auth / command-nonauth / command-select, after "tag SP":
 /// the command's name (an atom, case-insensitive) and its arguments, without the CRLF.
-inline result<command_body> command_body_rule(context& c) {
+MAILWIRE_LAZY inline result<command_body> command_body_rule(context& c) {
     auto name = atom(c, "command");
     if (!name) return name.error();
     const std::string_view n = name->text;
@@ -1551,7 +1552,7 @@ inline result<command_body> command_body_rule(context& c) {
 
 /// command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF
 ///                                                                      (RFC 9051 §9)
-inline result<command> command_rule(context& c) {
+MAILWIRE_LAZY inline result<command> command_rule(context& c) {
     auto t = rules::tag(c.s);
     if (!t) return t.error();
     if (auto ok = sp(c); !ok) return ok.error();
@@ -1568,7 +1569,7 @@ inline result<command> command_rule(context& c) {
 /// cleared first; see types.hpp for the lifetime of the views. Errors carry an offset into
 /// `message`. `syn` says whether the session has enabled UTF-8 quoted strings (RFC 6855 /
 /// IMAP4rev2).
-inline result<command> parse_command(std::string_view message, command_storage& storage,
+MAILWIRE_LAZY inline result<command> parse_command(std::string_view message, command_storage& storage,
                                      const parse_options& opts = {}, session_syntax syn = {}) {
     storage.clear();
     // The framer's limits hold here too, whoever framed the bytes.
@@ -1581,7 +1582,7 @@ inline result<command> parse_command(std::string_view message, command_storage& 
 /// One message as buffered_framer::next() returned it, parsed as above. The framer looked
 /// for NUL while copying the bytes in: when it found none (event::nul_free), no literal is
 /// scanned for NUL a second time. An event other than a message is bad_state.
-inline result<command> parse_command(const buffered_framer::event& ev, command_storage& storage,
+MAILWIRE_LAZY inline result<command> parse_command(const buffered_framer::event& ev, command_storage& storage,
                                      const parse_options& opts = {}, session_syntax syn = {}) {
     if (ev.status != frame_status::message) return fail(errc::bad_state, 0, "a framed message");
     parse_options checked = opts;

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <variant>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/imap/rules/datetime.hpp>
 #include <mailwire/imap/rules/fetch_att.hpp>
@@ -41,7 +42,7 @@ constexpr bool span_equal(std::span<const T> a, std::span<const T> b) noexcept {
     return true;
 }
 /// A keyword's spelling: its text as sent, or (built in code, text empty) the canonical one.
-constexpr std::string_view keyword_name(std::string_view text, std::string_view canonical) noexcept {
+MAILWIRE_LAZY constexpr std::string_view keyword_name(std::string_view text, std::string_view canonical) noexcept {
     return text.empty() ? canonical : text;
 }
 } // namespace detail
@@ -58,7 +59,7 @@ enum class token_kind : std::uint8_t {
     close,    ///< ")"
 };
 
-constexpr std::string_view to_string(token_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(token_kind k) noexcept {
     switch (k) {
     case token_kind::atom: return "atom";
     case token_kind::quoted: return "quoted";
@@ -127,7 +128,7 @@ enum class status_att_kind : std::uint8_t {
     other, ///< any other atom (an extension this library does not know)
 };
 
-constexpr std::string_view canonical_name(status_att_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view canonical_name(status_att_kind k) noexcept {
     switch (k) {
     case status_att_kind::messages: return "MESSAGES";
     case status_att_kind::recent: return "RECENT";
@@ -145,7 +146,7 @@ constexpr std::string_view canonical_name(status_att_kind k) noexcept {
     return {};
 }
 
-constexpr status_att_kind classify_status_att(std::string_view text) noexcept {
+MAILWIRE_LAZY constexpr status_att_kind classify_status_att(std::string_view text) noexcept {
     for (unsigned i = 0; i < static_cast<unsigned>(status_att_kind::other); ++i) {
         const auto k = static_cast<status_att_kind>(i);
         if (chars::iequals(text, canonical_name(k))) return k;
@@ -232,7 +233,7 @@ enum class list_select_kind : std::uint8_t {
     other,          ///< option-extension
 };
 
-constexpr std::string_view canonical_name(list_select_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view canonical_name(list_select_kind k) noexcept {
     switch (k) {
     case list_select_kind::subscribed: return "SUBSCRIBED";
     case list_select_kind::remote: return "REMOTE";
@@ -264,7 +265,7 @@ enum class list_return_kind : std::uint8_t {
     other,       ///< option-extension
 };
 
-constexpr std::string_view canonical_name(list_return_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view canonical_name(list_return_kind k) noexcept {
     switch (k) {
     case list_return_kind::subscribed: return "SUBSCRIBED";
     case list_return_kind::children: return "CHILDREN";
@@ -415,7 +416,7 @@ struct search_criteria {
 /// sort-key (RFC 5256 §5, RFC 5957 DISPLAYFROM / DISPLAYTO)
 enum class sort_key : std::uint8_t { arrival, cc, date, from, size, subject, to, displayfrom, displayto };
 
-constexpr std::string_view to_string(sort_key k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(sort_key k) noexcept {
     switch (k) {
     case sort_key::arrival: return "ARRIVAL";
     case sort_key::cc: return "CC";

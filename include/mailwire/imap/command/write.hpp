@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/format.hpp>
 #include <mailwire/core/result.hpp>
@@ -50,7 +51,7 @@ overloaded(F...) -> overloaded<F...>;
 
 /// The command's name in upper case ("UID FETCH", "LOGIN"); for a generic command, its
 /// name as sent (without a preceding "UID").
-constexpr std::string_view command_name(const command_body& b) noexcept {
+MAILWIRE_LAZY constexpr std::string_view command_name(const command_body& b) noexcept {
     return std::visit(
         detail::overloaded{
             [](const cmd::capability&) -> std::string_view { return "CAPABILITY"; },
@@ -103,7 +104,7 @@ constexpr std::string_view command_name(const command_body& b) noexcept {
         },
         b);
 }
-constexpr std::string_view command_name(const command& c) noexcept { return command_name(c.body); }
+MAILWIRE_LAZY constexpr std::string_view command_name(const command& c) noexcept { return command_name(c.body); }
 
 // ---- the writer ------------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -52,7 +53,7 @@ namespace mailwire::imap {
 
 /// The offset of `part` in `input` when `part` points inside it (its end included), else
 /// `fallback`. std::less gives a total order even for pointers into different buffers.
-constexpr std::size_t offset_in(std::string_view input, const char* part, std::size_t fallback) noexcept {
+MAILWIRE_LAZY constexpr std::size_t offset_in(std::string_view input, const char* part, std::size_t fallback) noexcept {
     if (part == nullptr || input.data() == nullptr) return fallback;
     const std::less<const char*> lt;
     const char* b = input.data();
@@ -104,7 +105,7 @@ struct where {
 
 /// An astring as a string_value: atoms (a NIL included, which as an astring is the atom
 /// "NIL") keep their bytes; strings are as read.
-constexpr string_value as_astring(const item& i) noexcept {
+MAILWIRE_LAZY constexpr string_value as_astring(const item& i) noexcept {
     switch (i.v.kind) {
     case value_kind::atom:
     case value_kind::number:
@@ -172,7 +173,7 @@ private:
 };
 
 /// The text of the first item when it is a list (the inside of its parentheses).
-constexpr std::string_view first_list_text(std::string_view text) noexcept {
+MAILWIRE_LAZY constexpr std::string_view first_list_text(std::string_view text) noexcept {
     cursor c(text);
     item i;
     if (!c.next(i) || !i.v.is_list()) return {};
@@ -466,7 +467,7 @@ struct listrights_view {
 
 /// myrights-data = "MYRIGHTS" SP mailbox SP rights                          (RFC 4314 §7)
 /// The rights, from MYRIGHTS' arguments after the mailbox.
-constexpr acl_rights myrights_of(const value_list& args) noexcept {
+MAILWIRE_LAZY constexpr acl_rights myrights_of(const value_list& args) noexcept {
     detail::ext::cursor c(args.text());
     detail::ext::item r;
     if (!c.next(r)) return {};
@@ -548,7 +549,7 @@ namespace detail::ext {
 
 /// Bytes a token may hold beyond `set`: 8-bit ones, which the generic reader accepted only
 /// in lenient mode (a documented quirk); strict_violation in strict mode, as there.
-constexpr result<void> token_chars(const item& i, chars::char_set set, const where& w, const parse_options& opts,
+MAILWIRE_LAZY constexpr result<void> token_chars(const item& i, chars::char_set set, const where& w, const parse_options& opts,
                                    std::string_view expected) noexcept {
     for (std::size_t k = 0; k < i.raw.size(); ++k) {
         const char c = i.raw[k];
@@ -563,20 +564,20 @@ constexpr result<void> token_chars(const item& i, chars::char_set set, const whe
 }
 
 /// string = quoted / literal                                               (RFC 9051 §9)
-constexpr result<void> string(const item& i, const where& w, std::string_view expected = "string") noexcept {
+MAILWIRE_LAZY constexpr result<void> string(const item& i, const where& w, std::string_view expected = "string") noexcept {
     if (i.v.kind != value_kind::string || i.v.str.form == string_form::literal8) return fail(errc::invalid_syntax, w.at(i), expected);
     return {};
 }
 
 /// nstring = string / nil                                                  (RFC 9051 §9)
-constexpr result<void> nstring(const item& i, const where& w, std::string_view expected = "nstring") noexcept {
+MAILWIRE_LAZY constexpr result<void> nstring(const item& i, const where& w, std::string_view expected = "nstring") noexcept {
     if (i.v.is_nil()) return {};
     return string(i, w, expected);
 }
 
 /// astring = 1*ASTRING-CHAR / string                                      (RFC 9051 §9)
 /// (a NIL is the atom "NIL" here)
-constexpr result<void> astring(const item& i, const where& w, const parse_options& opts,
+MAILWIRE_LAZY constexpr result<void> astring(const item& i, const where& w, const parse_options& opts,
                                std::string_view expected = "astring") noexcept {
     switch (i.v.kind) {
     case value_kind::string: return string(i, w, expected);
@@ -586,13 +587,13 @@ constexpr result<void> astring(const item& i, const where& w, const parse_option
 }
 
 /// atom = 1*ATOM-CHAR                                                      (RFC 9051 §9)
-constexpr result<void> atom(const item& i, const where& w, const parse_options& opts, std::string_view expected = "atom") noexcept {
+MAILWIRE_LAZY constexpr result<void> atom(const item& i, const where& w, const parse_options& opts, std::string_view expected = "atom") noexcept {
     if (i.v.kind == value_kind::string || i.v.kind == value_kind::list) return fail(errc::invalid_syntax, w.at(i), expected);
     return token_chars(i, chars::atom_char, w, opts, expected);
 }
 
 /// number64 = 1*DIGIT ; unsigned 63-bit integer                           (RFC 9051 §9)
-constexpr result<void> number64(const item& i, const where& w, std::string_view expected = "number64") noexcept {
+MAILWIRE_LAZY constexpr result<void> number64(const item& i, const where& w, std::string_view expected = "number64") noexcept {
     if (i.v.kind == value_kind::string || i.v.kind == value_kind::list || i.raw.empty())
         return fail(errc::invalid_syntax, w.at(i), expected);
     for (std::size_t k = 0; k < i.raw.size(); ++k)
@@ -602,14 +603,14 @@ constexpr result<void> number64(const item& i, const where& w, std::string_view 
 }
 
 /// After the last item of a rule: nothing more in the list.
-constexpr result<void> no_more(cursor& c, const where& w, std::string_view expected) noexcept {
+MAILWIRE_LAZY constexpr result<void> no_more(cursor& c, const where& w, std::string_view expected) noexcept {
     item extra;
     if (c.next(extra)) return fail(errc::invalid_syntax, w.at(extra), expected);
     return {};
 }
 
 /// namespace-response-extension = SP string SP "(" string *(SP string) ")"  (RFC 9051 §9)
-constexpr result<void> namespace_response_extension(const item& name, cursor& c, std::string_view list_text,
+MAILWIRE_LAZY constexpr result<void> namespace_response_extension(const item& name, cursor& c, std::string_view list_text,
                                                     const where& w) noexcept {
     if (auto r = string(name, w, "namespace-response-extension name (string)"); !r) return r;
     item list;
@@ -631,7 +632,7 @@ namespace rules {
 /// namespace-response-extensions = *namespace-response-extension          (RFC 9051 §9)
 /// namespace-response-extension = SP string SP "(" string *(SP string) ")"
 /// `exts`: the items of a namespace-descr after its delimiter.
-constexpr result<void> validate_namespace_response_extensions(const value_list& exts, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_namespace_response_extensions(const value_list& exts, std::size_t at, std::string_view input,
                                                               const parse_options& = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(exts.text());
@@ -645,7 +646,7 @@ constexpr result<void> validate_namespace_response_extensions(const value_list& 
 ///                   [namespace-response-extensions] ")"      (RFC 9051 §9; RFC 2342 §6)
 /// The delimiter is one QUOTED-CHAR in a quoted string (a UTF-8 character counts as one);
 /// a literal or a longer string is invalid_syntax in both modes. `at`: the "(".
-constexpr result<void> validate_namespace_descr(const value& descr, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_namespace_descr(const value& descr, std::size_t at, std::string_view input,
                                                 const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     if (!descr.is_list()) return fail(errc::invalid_syntax, at, "namespace-descr (\"(\" string SP delimiter \")\")");
@@ -672,7 +673,7 @@ constexpr result<void> validate_namespace_descr(const value& descr, std::size_t 
 /// Lenient mode also accepts "()" for NIL (a quirk the project brief lists) and SP between
 /// namespace-descrs (the stray-SP family; RFC 9051 §7.3.3 / RFC 2342 §5 Example 4 fold
 /// their line there). Strict: strict_violation. `at`: the offset of the value.
-constexpr result<void> validate_namespace(const value& ns, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_namespace(const value& ns, std::size_t at, std::string_view input,
                                           const parse_options& opts = {}) noexcept {
     if (ns.is_nil()) return {};
     if (!ns.is_list()) return fail(errc::invalid_syntax, at, "namespace (NIL or a list)");
@@ -696,7 +697,7 @@ constexpr result<void> validate_namespace(const value& ns, std::size_t at, std::
 /// examples and in every server; read as "(" [string SP nstring *(SP string SP nstring)] ")".
 /// An odd count is invalid_syntax at the ")". The §3.3 limits (30 octets per field, 1024 per
 /// value, 30 pairs) bind the sender and are not checked. `at`: the offset of the value.
-constexpr result<void> validate_id_params_list(const value& params, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_id_params_list(const value& params, std::size_t at, std::string_view input,
                                                const parse_options& = {}) noexcept {
     if (params.is_nil()) return {};
     if (!params.is_list()) return fail(errc::invalid_syntax, at, "id-params-list (\"(\" *(string SP nstring) \")\" / nil)");
@@ -717,7 +718,7 @@ constexpr result<void> validate_id_params_list(const value& params, std::size_t 
 /// resource-usage = number64;  resource-limit = number64
 /// `triplets`: the text inside a quota-list; validates every triplet in it. `at`: where
 /// that text starts.
-constexpr result<void> validate_quota_resource(std::string_view triplets, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_quota_resource(std::string_view triplets, std::size_t at, std::string_view input,
                                                const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(triplets);
@@ -736,7 +737,7 @@ constexpr result<void> validate_quota_resource(std::string_view triplets, std::s
 /// "()" is accepted in both modes: RFC 9208 §4.2.1 says the list holds "zero or more
 /// triplets" and "an empty list means there are no administrative resource limits", and
 /// RFC 2087 §5.1 has "(" #quota_usage ")"; the 1* of the §7 ABNF contradicts its prose.
-constexpr result<void> validate_quota_list(const value& list, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_quota_list(const value& list, std::size_t at, std::string_view input,
                                            const parse_options& opts = {}) noexcept {
     if (!list.is_list()) return fail(errc::invalid_syntax, at, "quota-list (\"(\" quota-resource *(SP quota-resource) \")\")");
     return validate_quota_resource(list.items.text(), at + 1, input, opts);
@@ -744,7 +745,7 @@ constexpr result<void> validate_quota_list(const value& list, std::size_t at, st
 
 /// quota-response = "QUOTA" SP quota-root-name SP quota-list               (RFC 9208 §7)
 /// `args`: what follows the quota-root-name (mailbox_ext_data::args); `at`: its offset.
-constexpr result<void> validate_quota_response(const value_list& args, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_quota_response(const value_list& args, std::size_t at, std::string_view input,
                                                const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(args.text());
@@ -756,7 +757,7 @@ constexpr result<void> validate_quota_response(const value_list& args, std::size
 
 /// quotaroot-response = "QUOTAROOT" SP mailbox *(SP quota-root-name)       (RFC 9208 §7)
 /// quota-root-name = astring.  `args`: what follows the mailbox.
-constexpr result<void> validate_quotaroot_response(const value_list& args, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_quotaroot_response(const value_list& args, std::size_t at, std::string_view input,
                                                    const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(args.text());
@@ -769,7 +770,7 @@ constexpr result<void> validate_quotaroot_response(const value_list& args, std::
 /// acl-data = "ACL" SP mailbox *(SP identifier SP rights)                   (RFC 4314 §7)
 /// identifier = astring; rights = astring.  `args`: what follows the mailbox. An identifier
 /// without rights is invalid_syntax at the line end.
-constexpr result<void> validate_acl_data(const value_list& args, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_acl_data(const value_list& args, std::size_t at, std::string_view input,
                                          const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(args.text());
@@ -785,7 +786,7 @@ constexpr result<void> validate_acl_data(const value_list& args, std::size_t at,
 /// listrights-data = "LISTRIGHTS" SP mailbox SP identifier SP rights *(SP rights)
 ///                                                                          (RFC 4314 §7)
 /// `args`: what follows the mailbox.
-constexpr result<void> validate_listrights_data(const value_list& args, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_listrights_data(const value_list& args, std::size_t at, std::string_view input,
                                                 const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(args.text());
@@ -801,7 +802,7 @@ constexpr result<void> validate_listrights_data(const value_list& args, std::siz
 
 /// myrights-data = "MYRIGHTS" SP mailbox SP rights                          (RFC 4314 §7)
 /// `args`: what follows the mailbox.
-constexpr result<void> validate_myrights_data(const value_list& args, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_myrights_data(const value_list& args, std::size_t at, std::string_view input,
                                               const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(args.text());
@@ -814,7 +815,7 @@ constexpr result<void> validate_myrights_data(const value_list& args, std::size_
 /// entry-values = "(" entry-value *(SP entry-value) ")"                     (RFC 5464 §5)
 /// entry-value = entry SP value;  entry = astring;  value = nstring / literal8
 /// (entry's "MUST NOT contain "*" or "%"" is a comment, not grammar: not checked.)
-constexpr result<void> validate_entry_values(const value& list, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_entry_values(const value& list, std::size_t at, std::string_view input,
                                              const parse_options& opts = {}) noexcept {
     if (!list.is_list()) return fail(errc::invalid_syntax, at, "entry-values (\"(\" entry SP value ... \")\")");
     const detail::ext::where w{input, at};
@@ -832,7 +833,7 @@ constexpr result<void> validate_entry_values(const value& list, std::size_t at, 
 }
 
 /// entry-list = entry *(SP entry);  entry = astring                         (RFC 5464 §5)
-constexpr result<void> validate_entry_list(const value_list& entries, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_entry_list(const value_list& entries, std::size_t at, std::string_view input,
                                            const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(entries.text());
@@ -847,7 +848,7 @@ constexpr result<void> validate_entry_list(const value_list& entries, std::size_
 /// metadata-resp = "METADATA" SP mailbox SP (entry-values / entry-list)    (RFC 5464 §5)
 /// `args`: what follows the mailbox. A list first means entry-values, which must then be
 /// all; anything else is an entry-list, where a list is invalid_syntax (mixed forms).
-constexpr result<void> validate_metadata_resp(const value_list& args, std::size_t at, std::string_view input,
+MAILWIRE_LAZY constexpr result<void> validate_metadata_resp(const value_list& args, std::size_t at, std::string_view input,
                                               const parse_options& opts = {}) noexcept {
     const detail::ext::where w{input, at};
     detail::ext::cursor c(args.text());
@@ -870,7 +871,7 @@ constexpr result<void> validate_metadata_resp(const value_list& args, std::size_
 namespace detail::ext {
 
 /// An astring to write: any writable form but NIL (as an astring NIL would be the atom).
-constexpr result<void> check_astring(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_astring(const string_value& v) noexcept {
     if (v.is_nil() || v.form == string_form::literal8) return unsafe("astring (atom, quoted or literal)");
     return check_writable(v);
 }

@@ -23,6 +23,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -59,7 +60,7 @@ inline constexpr std::string_view fetch_item_names[] = {
 };
 } // namespace detail
 /// The item's keyword, as written.
-constexpr std::string_view keyword(fetch_item_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view keyword(fetch_item_kind k) noexcept {
     const auto i = static_cast<std::size_t>(k);
     return i < sizeof(detail::fetch_item_names) / sizeof(detail::fetch_item_names[0]) ? detail::fetch_item_names[i] : std::string_view{};
 }
@@ -132,7 +133,7 @@ inline constexpr chars::char_set fetch_name_char = chars::alpha | chars::digit |
 
 /// The kind of a msg-att name that is followed by SP (so never body_section), or other.
 /// Length and first letter go first: this runs for every item of every FETCH.
-constexpr fetch_item_kind classify_fetch_item(std::string_view name) noexcept {
+MAILWIRE_LAZY constexpr fetch_item_kind classify_fetch_item(std::string_view name) noexcept {
     constexpr std::size_t known = static_cast<std::size_t>(fetch_item_kind::other);
     static_assert(sizeof(imap::detail::fetch_item_names) / sizeof(imap::detail::fetch_item_names[0]) == known);
     // "BODY" names both body and body_section; the table finds body first, and a name
@@ -148,7 +149,7 @@ struct folded_name {
     friend constexpr bool operator==(const folded_name&, const folded_name&) = default;
 };
 
-constexpr folded_name fold_name(std::string_view k) noexcept {
+MAILWIRE_LAZY constexpr folded_name fold_name(std::string_view k) noexcept {
     folded_name f;
     for (std::size_t i = 0; i < k.size() && i < 16; ++i) {
         const std::uint64_t b = static_cast<unsigned char>(k[i]) | 0x20u;
@@ -184,7 +185,7 @@ inline constexpr auto fetch_item_names_by_length = [] {
 
 /// classify_fetch_item() for a folded name of `size` bytes (below 16): the keywords of
 /// that length only, each one comparison of two words.
-constexpr fetch_item_kind classify_folded_fetch_item(std::size_t size, folded_name f) noexcept {
+MAILWIRE_LAZY constexpr fetch_item_kind classify_folded_fetch_item(std::size_t size, folded_name f) noexcept {
     for (const std::uint8_t i : fetch_item_names_by_length[size]) {
         if (i == no_name) break;
         if (f == folded_fetch_item_names[i]) return static_cast<fetch_item_kind>(i);
@@ -197,7 +198,7 @@ constexpr fetch_item_kind classify_folded_fetch_item(std::size_t size, folded_na
 /// the name's end is found with range compares on 16 bytes at once and the name is
 /// folded in the same register: the byte loop and keyword search it replaces
 /// mispredicted at almost every item. Anything else takes the byte loop.
-inline std::string_view fetch_item_name(scanner& s, fetch_item_kind& kind) noexcept {
+MAILWIRE_LAZY inline std::string_view fetch_item_name(scanner& s, fetch_item_kind& kind) noexcept {
 #if defined(__SSE2__)
     if constexpr (std::endian::native == std::endian::little) {
         if (s.remaining() >= 16) {
@@ -232,7 +233,7 @@ inline std::string_view fetch_item_name(scanner& s, fetch_item_kind& kind) noexc
 
 /// number64 or, in lenient mode, "-1" (as body-fld-lines / body-fld-octets in
 /// modern-email/defects#27 and emersion/go-imap#534; accepted here for RFC822.SIZE and MODSEQ).
-constexpr result<std::uint64_t> number64_or_minus_one(scanner& s, const parse_options& opts, bool& negative) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint64_t> number64_or_minus_one(scanner& s, const parse_options& opts, bool& negative) noexcept {
     negative = false;
     if (s.peek_is('-')) {
         if (opts.strict()) return s.error(errc::strict_violation, "number64 (-1 is a server quirk)");
@@ -248,7 +249,7 @@ constexpr result<std::uint64_t> number64_or_minus_one(scanner& s, const parse_op
 /// Lenient: NIL for the list, and unquoted "[Label]" (Gmail, jstedfast/MailKit#51). Note
 /// that by the ABNF "[Label]" is a valid astring ("[" is ATOM-CHAR, "]" ASTRING-CHAR); strict
 /// mode rejects it only because the project brief classes it as a quirk.
-constexpr result<value> gm_labels(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+MAILWIRE_LAZY constexpr result<value> gm_labels(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
     const std::size_t start = s.pos();
     if (s.peek_is('N') || s.peek_is('n')) {
         if (auto n = rules::nil(s)) {
@@ -283,7 +284,7 @@ constexpr result<value> gm_labels(scanner& s, const parse_options& opts, std::si
 /// msg_att_item() parsed in place into `a`, a slot of the caller's storage: a msg_att is
 /// ~500 bytes, and copying it out of a result<> and into a vector cost a fifth of the
 /// FETCH parse time.
-inline result<void> msg_att_into(scanner& s, imap::msg_att& a, body_storage& bodies, const parse_options& opts,
+MAILWIRE_LAZY inline result<void> msg_att_into(scanner& s, imap::msg_att& a, body_storage& bodies, const parse_options& opts,
                                  std::size_t depth, session_syntax syn) noexcept {
     using namespace imap::rules;
     const std::size_t start = s.pos();
@@ -457,7 +458,7 @@ namespace rules {
 ///   X-GM-LABELS SP "(" labels ")". Anything else: name SP value (kept generically).
 /// `depth`: parentheses open around the item (1 inside msg-att).
 /// BODY / BODYSTRUCTURE values go into `bodies`.
-inline result<imap::msg_att> msg_att_item(scanner& s, body_storage& bodies, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<imap::msg_att> msg_att_item(scanner& s, body_storage& bodies, const parse_options& opts = {},
                                           std::size_t depth = 1, session_syntax syn = {}) noexcept {
     imap::msg_att a;
     if (auto r = imap::detail::resp::msg_att_into(s, a, bodies, opts, depth, syn); !r) return r.error();
@@ -521,7 +522,7 @@ OutIt write_msg_att(OutIt out, const msg_att& a) {
 }
 
 /// An nstring value: any string or NIL, but no literal8.
-constexpr result<void> check_nstring(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_nstring(const string_value& v) noexcept {
     if (v.form == string_form::atom) return unsafe("nstring: quoted, literal or NIL");
     if (v.form == string_form::literal8) return unsafe("nstring: no literal8 here");
     return check_writable(v);
@@ -530,7 +531,7 @@ constexpr result<void> check_nstring(const string_value& v) noexcept {
 } // namespace detail::resp
 
 /// Refuses an item that would not re-parse as itself.
-constexpr result<void> check_writable(const msg_att& a) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const msg_att& a) noexcept {
     using K = fetch_item_kind;
     switch (a.kind) {
     case K::flags: return check_writable(a.flags);

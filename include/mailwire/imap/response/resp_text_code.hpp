@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -54,13 +55,13 @@ inline constexpr std::string_view code_names[] = {
 };
 } // namespace detail
 /// The code's keyword, upper case, as written.
-constexpr std::string_view keyword(code_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view keyword(code_kind k) noexcept {
     const auto i = static_cast<std::size_t>(k);
     return i < sizeof(detail::code_names) / sizeof(detail::code_names[0]) ? detail::code_names[i] : std::string_view{};
 }
 
 /// The kind named by a code atom (case-insensitive), or code_kind::other.
-constexpr code_kind classify_code(std::string_view name) noexcept {
+MAILWIRE_LAZY constexpr code_kind classify_code(std::string_view name) noexcept {
     constexpr std::size_t known = static_cast<std::size_t>(code_kind::other);
     static_assert(sizeof(detail::code_names) / sizeof(detail::code_names[0]) == known);
     return static_cast<code_kind>(chars::find_keyword(detail::code_names, known, name));
@@ -69,7 +70,7 @@ constexpr code_kind classify_code(std::string_view name) noexcept {
 /// What arguments a kind takes.
 enum class code_args : std::uint8_t { none, number, number64, flags, caps, charsets, appenduid, copyuid, set, objectid, text };
 
-constexpr code_args args_of(code_kind k) noexcept {
+MAILWIRE_LAZY constexpr code_args args_of(code_kind k) noexcept {
     switch (k) {
     case code_kind::uidnext: case code_kind::uidvalidity: case code_kind::unseen: return code_args::number;
     case code_kind::longentries: case code_kind::maxsize: return code_args::number;
@@ -200,7 +201,7 @@ namespace detail::resp {
 
 /// Line end at `s`: CRLF (strict) or a bare LF (lenient).
 /// Lenient mode also skips SP before it (Exchange, Yahoo, iCloud, DavMail, Domino).
-constexpr result<void> eol(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<void> eol(scanner& s, const parse_options& opts) noexcept {
     if (s.peek_is(' ')) {
         // Only SP that runs to the line end is the trailing-SP quirk; SP before more
         // bytes is plain bad syntax in either mode.
@@ -221,12 +222,12 @@ constexpr result<void> eol(scanner& s, const parse_options& opts) noexcept {
     return s.error(errc::invalid_syntax, "CRLF");
 }
 
-constexpr bool at_eol(const scanner& s) noexcept {
+MAILWIRE_LAZY constexpr bool at_eol(const scanner& s) noexcept {
     return s.at_end() || s.peek_is('\r') || s.peek_is('\n');
 }
 
 /// SP, and in lenient mode any further SP (doubled spaces: Exchange, Domino).
-constexpr result<void> sp(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<void> sp(scanner& s, const parse_options& opts) noexcept {
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     if (s.peek_is(' ')) {
         if (opts.strict()) return s.error(errc::strict_violation, "single SP (doubled SP is a server quirk)");
@@ -236,7 +237,7 @@ constexpr result<void> sp(scanner& s, const parse_options& opts) noexcept {
 }
 
 /// SP, then not the end of the line (for "keyword SP argument").
-constexpr result<void> sp_arg(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<void> sp_arg(scanner& s, const parse_options& opts) noexcept {
     if (auto r = sp(s, opts); !r) return r;
     if (at_eol(s)) return s.error(errc::invalid_syntax, "argument");
     return {};
@@ -244,7 +245,7 @@ constexpr result<void> sp_arg(scanner& s, const parse_options& opts) noexcept {
 
 /// uid-set = (uniqueid / uid-range) *("," uid-set)              (RFC 4315 §4, RFC 9051 §9)
 /// A sequence-set without "*" or "$".
-constexpr result<sequence_set> uid_set(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<sequence_set> uid_set(scanner& s, const parse_options& opts) noexcept {
     const std::size_t start = s.pos();
     auto r = rules::sequence_set(s, opts);
     if (!r) return r.error();
@@ -256,7 +257,7 @@ constexpr result<sequence_set> uid_set(scanner& s, const parse_options& opts) no
 
 /// objectid = 1*255(ALPHA / DIGIT / "_" / "-")                      (RFC 8474 §7)
 inline constexpr chars::char_set objectid_char = chars::alpha | chars::digit | chars::char_set("_-");
-constexpr result<std::string_view> objectid(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> objectid(scanner& s) noexcept {
     const std::size_t start = s.pos();
     const auto t = s.take_while(objectid_char);
     if (t.empty()) return s.error(errc::invalid_syntax, "objectid");
@@ -265,7 +266,7 @@ constexpr result<std::string_view> objectid(scanner& s) noexcept {
 }
 
 /// 1*<any TEXT-CHAR except "]">, as the generic resp-text-code argument.
-constexpr result<std::string_view> code_text(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> code_text(scanner& s, const parse_options& opts) noexcept {
     const std::size_t start = s.pos();
     while (!s.at_end()) {
         const char c = s.peek();
@@ -298,14 +299,14 @@ namespace rules {
 ///                  resp-code-copy / "UIDNOTSTICKY" / ... / "CLOSED" / "UNKNOWN-CTE" /
 ///                  atom [SP 1*<any TEXT-CHAR except "]">]            (RFC 9051 §9)
 /// The text between "[" and "]" (not consumed).
-constexpr result<imap::resp_text_code> resp_text_code(scanner& s, const parse_options& opts = {}) noexcept;
+MAILWIRE_LAZY constexpr result<imap::resp_text_code> resp_text_code(scanner& s, const parse_options& opts = {}) noexcept;
 
 } // namespace rules
 
 namespace detail::resp {
 /// The arguments of a code of kind c.kind (name already read), as its typed rule has them.
-constexpr result<imap::resp_text_code> typed_code_args(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept;
-constexpr result<imap::resp_text_code> typed_code_args_after_sp(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept;
+MAILWIRE_LAZY constexpr result<imap::resp_text_code> typed_code_args(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept;
+MAILWIRE_LAZY constexpr result<imap::resp_text_code> typed_code_args_after_sp(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept;
 } // namespace detail::resp
 
 namespace rules {
@@ -313,7 +314,7 @@ namespace rules {
 /// A known code whose arguments do not match its typed rule still matches the generic
 /// alternative `atom [SP 1*<any TEXT-CHAR except "]">]`, so it is kept as code_kind::other
 /// (e.g. RFC 9051 §6.4.4's "[BADCHARSET UTF-8]" without parentheses).
-constexpr result<imap::resp_text_code> resp_text_code(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY_DEFINITION constexpr result<imap::resp_text_code> resp_text_code(scanner& s, const parse_options& opts) noexcept {
     imap::resp_text_code c;
     const auto name = s.take_while(chars::atom_char);
     if (name.empty()) return s.error(errc::invalid_syntax, "resp-text-code");
@@ -342,7 +343,7 @@ namespace detail::resp {
 /// request ends at its first CRLF), so `[BADCHARSET ({3}` CRLF would end the message there
 /// and the literal's bytes would be read as the next response. RFC 3501's SEARCH CHARSET
 /// astring (rules::charset) is a command's superset and has no place here.
-constexpr result<void> code_charset(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<void> code_charset(scanner& s, const parse_options& opts) noexcept {
     if (s.peek_is('"')) {
         if (auto q = rules::quoted(s, opts); !q) return q.error();
         return {};
@@ -358,7 +359,7 @@ constexpr result<void> code_charset(scanner& s, const parse_options& opts) noexc
     return {};
 }
 
-constexpr result<imap::resp_text_code> typed_code_args(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept {
+MAILWIRE_LAZY_DEFINITION constexpr result<imap::resp_text_code> typed_code_args(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept {
     const auto args = args_of(c.kind);
     if (args == code_args::none) {
         // "ALERT extra]" matches only the generic alternative (other).
@@ -370,7 +371,7 @@ constexpr result<imap::resp_text_code> typed_code_args(scanner& s, imap::resp_te
     return typed_code_args_after_sp(s, c, opts);
 }
 
-constexpr result<imap::resp_text_code> typed_code_args_after_sp(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept {
+MAILWIRE_LAZY_DEFINITION constexpr result<imap::resp_text_code> typed_code_args_after_sp(scanner& s, imap::resp_text_code c, const parse_options& opts) noexcept {
     using namespace rules;
     switch (args_of(c.kind)) {
     case code_args::number: {
@@ -468,7 +469,7 @@ namespace rules {
 /// TEXT-CHAR = <any CHAR except CR and LF>
 /// Up to the line end (not consumed). Bytes that are not UTF-8 are strict_violation
 /// (lenient: any 8-bit byte, e.g. Latin-1 text).
-constexpr result<std::string_view> text(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> text(scanner& s, const parse_options& opts = {}) noexcept {
     const std::size_t start = s.pos();
     while (!s.at_end()) {
         const char c = s.peek();
@@ -492,7 +493,7 @@ constexpr result<std::string_view> text(scanner& s, const parse_options& opts = 
 /// resp-text = ["[" resp-text-code "]" SP] [text]                (RFC 9051 §9)
 /// RFC 3501 requires text; RFC 9051 makes it optional, so "OK " is strict. "[CODE]" with
 /// no SP after it is a lenient quirk (shortmail, mscdex/node-imap#197).
-constexpr result<imap::resp_text> resp_text(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::resp_text> resp_text(scanner& s, const parse_options& opts = {}) noexcept {
     imap::resp_text r;
     if (s.consume('[')) {
         auto c = resp_text_code(s, opts);
@@ -516,7 +517,7 @@ constexpr result<imap::resp_text> resp_text(scanner& s, const parse_options& opt
 
 namespace detail::resp {
 
-constexpr bool bad_text(std::string_view t) noexcept { return breaks_line(t); }
+MAILWIRE_LAZY constexpr bool bad_text(std::string_view t) noexcept { return breaks_line(t); }
 
 template <class OutIt>
 OutIt write_chars(OutIt out, std::string_view s) {
@@ -567,7 +568,7 @@ OutIt write_resp_text(OutIt out, const resp_text& r) {
 
 /// Refuses a code that would not re-parse as itself: CR/LF/NUL or "]" in its text,
 /// numbers out of range, an empty capability list, a name that is not an atom.
-constexpr result<void> check_writable(const resp_text_code& c) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const resp_text_code& c) noexcept {
     if (c.kind > code_kind::other) return unsafe("resp-text-code: kind");
     if (c.kind == code_kind::other) {
         if (c.name.empty() || !chars::atom_char.all_of(c.name)) return unsafe("resp-text-code: atom name");
@@ -636,7 +637,7 @@ constexpr result<void> check_writable(const resp_text_code& c) noexcept {
     return {};
 }
 
-constexpr result<void> check_writable(const resp_text& r) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const resp_text& r) noexcept {
     if (r.has_code)
         if (auto ok = check_writable(r.code); !ok) return ok;
     for (std::size_t i = 0; i < r.text.size(); ++i)

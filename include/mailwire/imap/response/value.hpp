@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -35,7 +36,7 @@ enum class value_kind : std::uint8_t {
     list,   ///< "(" ... ")"
 };
 
-constexpr std::string_view to_string(value_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(value_kind k) noexcept {
     switch (k) {
     case value_kind::atom: return "atom";
     case value_kind::number: return "number";
@@ -128,7 +129,7 @@ struct value {
 namespace detail::resp {
 
 /// Scans one value that is not a list (quoted, literal, literal8, NIL or a bare token).
-constexpr result<value_scan> scan_leaf(scanner& s, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<value_scan> scan_leaf(scanner& s, const parse_options& opts) noexcept {
     const std::size_t start = s.pos();
     const char c = s.peek();
     if (s.at_end()) return s.error(errc::invalid_syntax, "value");
@@ -182,7 +183,7 @@ constexpr result<value_scan> scan_leaf(scanner& s, const parse_options& opts) no
 /// `depth` counts the parentheses already open in the message; a "(" that would open one
 /// more than opts.depth_limit() is limit_exceeded at the "(". Nested lists are read by
 /// this one loop, not by recursion: the stack it uses does not grow with the nesting.
-constexpr result<void> scan_values(scanner& s, const parse_options& opts, std::size_t depth, bool in_list) noexcept {
+MAILWIRE_LAZY constexpr result<void> scan_values(scanner& s, const parse_options& opts, std::size_t depth, bool in_list) noexcept {
     // Items read so far in each list open here (level 0: the caller's list or line).
     std::size_t counts[max_depth_ceiling + 1];
     std::size_t level = 0;
@@ -235,7 +236,7 @@ constexpr result<void> scan_values(scanner& s, const parse_options& opts, std::s
 /// Scans one generic value at `s` (the caller only uses the scanner's position on
 /// success). `depth` counts the parentheses already open in the message; one more over
 /// opts.depth_limit() is limit_exceeded at the "(".
-constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
+MAILWIRE_LAZY constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, std::size_t depth) noexcept {
     const std::size_t start = s.pos();
     if (!s.peek_is('(')) return scan_leaf(s, opts);
     if (depth + 1 > opts.depth_limit()) return s.error(errc::limit_exceeded, "nesting within max_depth");
@@ -246,13 +247,13 @@ constexpr result<value_scan> scan_value(scanner& s, const parse_options& opts, s
 }
 
 /// Options for re-reading already validated text: no limits, the mode it was parsed in.
-constexpr parse_options reread_options(parse_mode m) noexcept {
+MAILWIRE_LAZY constexpr parse_options reread_options(parse_mode m) noexcept {
     (void)m;
     return parse_options::make_unlimited();
 }
 
 /// Reads the value at the start of `rest` (validated text).
-constexpr value read_value(std::string_view rest, std::size_t& len) noexcept {
+MAILWIRE_LAZY constexpr value read_value(std::string_view rest, std::size_t& len) noexcept {
     scanner s(rest);
     const auto o = reread_options(parse_mode::lenient);
     value v;
@@ -404,7 +405,7 @@ namespace rules {
 
 /// A generic value: "(" values ")" / string / NIL / bare token. Used for tagged-ext-val
 /// (RFC 4466 §2.1) and for everything this library has no typed rule for.
-constexpr result<imap::value> generic_value(scanner& s, const parse_options& opts = {}, std::size_t depth = 0) noexcept {
+MAILWIRE_LAZY constexpr result<imap::value> generic_value(scanner& s, const parse_options& opts = {}, std::size_t depth = 0) noexcept {
     const std::size_t start = s.pos();
     auto r = imap::detail::resp::scan_value(s, opts, depth);
     if (!r) return r.error();
@@ -415,7 +416,7 @@ constexpr result<imap::value> generic_value(scanner& s, const parse_options& opt
 }
 
 /// value *(SP value) up to the end of the line (not consumed).
-constexpr result<imap::value_list> generic_values(scanner& s, const parse_options& opts = {}, std::size_t depth = 0) noexcept {
+MAILWIRE_LAZY constexpr result<imap::value_list> generic_values(scanner& s, const parse_options& opts = {}, std::size_t depth = 0) noexcept {
     const std::size_t start = s.pos();
     if (auto r = imap::detail::resp::scan_values(s, opts, depth, false); !r) return r.error();
     auto t = s.since(start);
@@ -493,7 +494,7 @@ OutIt write_value_verbose(OutIt out, const value& v) {
 /// Writable when the text re-validates (leniently: it is written in canonical form) and
 /// every string in it is writable in its form.
 /// Nesting deeper than max_depth_ceiling does not parse, so it is refused.
-constexpr result<void> check_writable(const value_list& l) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const value_list& l) noexcept {
     auto r = value_list::parse(l.text(), parse_options::make_unlimited());
     if (!r) return unsafe("generic value list that does not parse", r.error().offset);
     detail::resp::value_cursor c(l.text());
@@ -506,7 +507,7 @@ constexpr result<void> check_writable(const value_list& l) noexcept {
             if (auto ok = check_writable(v.str); !ok) return ok;
     }
 }
-constexpr result<void> check_writable(const value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const value& v) noexcept {
     switch (v.kind) {
     case value_kind::nil: return {};
     case value_kind::list: return check_writable(v.items);

@@ -57,6 +57,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -78,7 +79,7 @@ enum class body_kind : std::uint8_t {
     multipart, ///< body-type-mpart
 };
 
-constexpr std::string_view to_string(body_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(body_kind k) noexcept {
     switch (k) {
     case body_kind::basic: return "basic";
     case body_kind::text: return "text";
@@ -348,7 +349,7 @@ namespace detail {
 using mailwire::detail::walk_step;
 using mailwire::detail::walk_tree;
 
-inline bool equal_params(const body_storage& sa, const param_range& a, const body_storage& sb, const param_range& b) noexcept {
+MAILWIRE_LAZY inline bool equal_params(const body_storage& sa, const param_range& a, const body_storage& sb, const param_range& b) noexcept {
     if (a.count != b.count) return false;
     for (std::uint32_t k = 0; k < a.count; ++k)
         if (!(sa.params[a.first + k] == sb.params[b.first + k])) return false;
@@ -385,7 +386,7 @@ struct extension_comparer {
 };
 
 /// Lists nested deeper than max_depth_ceiling (which no parse makes) compare unequal.
-inline bool equal_extension(body_extension a, body_extension b) noexcept {
+MAILWIRE_LAZY inline bool equal_extension(body_extension a, body_extension b) noexcept {
     extension_comparer v{*a.storage(), *b.storage()};
     return walk_tree<max_depth_ceiling>(index_pair{a.index(), b.index()}, v);
 }
@@ -458,7 +459,7 @@ struct body_comparer {
 };
 
 /// Trees nested deeper than max_depth_ceiling (which no parse makes) compare unequal.
-inline bool equal_body(body_part a, body_part b) noexcept {
+MAILWIRE_LAZY inline bool equal_body(body_part a, body_part b) noexcept {
     if (a.valid() != b.valid()) return false;
     if (!a.valid()) return true;
     body_comparer v{*a.storage(), *b.storage()};
@@ -485,7 +486,7 @@ struct body_context {
 
 namespace detail {
 
-inline result<void> expect_sp(scanner& s) noexcept {
+MAILWIRE_LAZY inline result<void> expect_sp(scanner& s) noexcept {
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     return {};
 }
@@ -506,7 +507,7 @@ MAILWIRE_ALWAYS_INLINE result<void> read_string_or_quirk_nil(scanner& s, const b
 }
 
 /// The same, returning the value.
-inline result<string_value> string_or_quirk_nil(scanner& s, const body_context& cx, std::string_view expected) noexcept {
+MAILWIRE_LAZY inline result<string_value> string_or_quirk_nil(scanner& s, const body_context& cx, std::string_view expected) noexcept {
     string_value v;
     if (auto r = read_string_or_quirk_nil(s, cx, v, expected); !r) return r.error();
     return v;
@@ -524,7 +525,7 @@ MAILWIRE_ALWAYS_INLINE result<std::int64_t> number_or_quirk_minus1(scanner& s, c
     return static_cast<std::int64_t>(*n);
 }
 
-inline std::uint32_t index_of(std::size_t size) noexcept { return static_cast<std::uint32_t>(size); }
+MAILWIRE_LAZY inline std::uint32_t index_of(std::size_t size) noexcept { return static_cast<std::uint32_t>(size); }
 
 /// The sizes of a storage's vectors, to undo a failed parse.
 struct storage_mark {
@@ -581,18 +582,18 @@ MAILWIRE_ALWAYS_INLINE result<param_range> body_fld_param(scanner& s, body_conte
 }
 
 /// body-fld-id = nstring                                 (RFC 9051 §9; same in RFC 3501)
-inline result<string_value> body_fld_id(scanner& s, body_context& cx) noexcept { return detail::fast_nstring(s, cx.opts, cx.syn); }
+MAILWIRE_LAZY inline result<string_value> body_fld_id(scanner& s, body_context& cx) noexcept { return detail::fast_nstring(s, cx.opts, cx.syn); }
 /// body-fld-desc = nstring                               (RFC 9051 §9; same in RFC 3501)
-inline result<string_value> body_fld_desc(scanner& s, body_context& cx) noexcept { return detail::fast_nstring(s, cx.opts, cx.syn); }
+MAILWIRE_LAZY inline result<string_value> body_fld_desc(scanner& s, body_context& cx) noexcept { return detail::fast_nstring(s, cx.opts, cx.syn); }
 /// body-fld-md5 = nstring                                (RFC 9051 §9; same in RFC 3501)
-inline result<string_value> body_fld_md5(scanner& s, body_context& cx) noexcept { return detail::fast_nstring(s, cx.opts, cx.syn); }
+MAILWIRE_LAZY inline result<string_value> body_fld_md5(scanner& s, body_context& cx) noexcept { return detail::fast_nstring(s, cx.opts, cx.syn); }
 /// body-fld-loc = nstring                                (RFC 9051 §9; same in RFC 3501)
-inline result<string_value> body_fld_loc(scanner& s, body_context& cx) noexcept { return detail::fast_nstring(s, cx.opts, cx.syn); }
+MAILWIRE_LAZY inline result<string_value> body_fld_loc(scanner& s, body_context& cx) noexcept { return detail::fast_nstring(s, cx.opts, cx.syn); }
 
 /// body-fld-enc = (DQUOTE ("7BIT" / "8BIT" / "BINARY" / "BASE64"/ "QUOTED-PRINTABLE")
 ///                DQUOTE) / string                        (RFC 9051 §9; same in RFC 3501)
 /// Lenient: NIL (Apple iCloud, djc/imap-proto#205; maddy, modern-email/defects#41).
-inline result<string_value> body_fld_enc(scanner& s, body_context& cx) noexcept {
+MAILWIRE_LAZY inline result<string_value> body_fld_enc(scanner& s, body_context& cx) noexcept {
     return detail::string_or_quirk_nil(s, cx, "body-fld-enc (NIL is a server quirk)");
 }
 
@@ -631,7 +632,7 @@ MAILWIRE_ALWAYS_INLINE result<void> body_fields(scanner& s, body_context& cx, bo
 
 /// body-fld-dsp = "(" string SP body-fld-param ")" / nil (RFC 9051 §9; same in RFC 3501)
 /// Lenient: a bare string (Exchange, jstedfast/MailKit#919); NIL as the type.
-inline result<void> body_fld_dsp(scanner& s, body_context& cx, body_node& n) noexcept {
+MAILWIRE_LAZY inline result<void> body_fld_dsp(scanner& s, body_context& cx, body_node& n) noexcept {
     if (s.consume('(')) {
         if (auto t = detail::read_string_or_quirk_nil(s, cx, n.dsp_type, "string (disposition type)"); !t) return t;
         if (auto sp = detail::expect_sp(s); !sp) return sp;
@@ -657,7 +658,7 @@ inline result<void> body_fld_dsp(scanner& s, body_context& cx, body_node& n) noe
 }
 
 /// body-fld-lang = nstring / "(" string *(SP string) ")" (RFC 9051 §9; same in RFC 3501)
-inline result<void> body_fld_lang(scanner& s, body_context& cx, body_node& n) noexcept {
+MAILWIRE_LAZY inline result<void> body_fld_lang(scanner& s, body_context& cx, body_node& n) noexcept {
     if (s.consume('(')) {
         n.lang = language_form::list;
         n.lang_first = detail::index_of(cx.st.languages.size());
@@ -684,7 +685,7 @@ inline result<void> body_fld_lang(scanner& s, body_context& cx, body_node& n) no
 /// already used. Returns the index of the item in body_storage::extensions. A list's items
 /// are stored before it. Nested lists are read by this one loop, not by recursion: the
 /// lists still open are kept in a fixed array (at most max_depth_ceiling of them).
-inline result<std::uint32_t> body_extension(scanner& s, body_context& cx, std::size_t depth) noexcept {
+MAILWIRE_LAZY inline result<std::uint32_t> body_extension(scanner& s, body_context& cx, std::size_t depth) noexcept {
     struct open_list {
         std::uint32_t first, prev, count;
     };
@@ -742,7 +743,7 @@ inline result<std::uint32_t> body_extension(scanner& s, body_context& cx, std::s
 namespace detail {
 /// [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]], the tail
 /// shared by body-ext-1part and body-ext-mpart; n.ext_fields is already 1.
-inline result<void> body_ext_tail(scanner& s, body_context& cx, body_node& n, std::size_t depth) noexcept {
+MAILWIRE_LAZY inline result<void> body_ext_tail(scanner& s, body_context& cx, body_node& n, std::size_t depth) noexcept {
     if (!s.consume(' ')) return {};
     if (auto r = rules::body_fld_dsp(s, cx, n); !r) return r;
     n.ext_fields = 2;
@@ -778,7 +779,7 @@ MAILWIRE_ALWAYS_INLINE result<void> body_ext_1part(scanner& s, body_context& cx,
 
 /// body-ext-mpart = body-fld-param [SP body-fld-dsp [SP body-fld-lang
 ///                  [SP body-fld-loc *(SP body-extension)]]]  (RFC 9051 §9; same in RFC 3501)
-inline result<void> body_ext_mpart(scanner& s, body_context& cx, body_node& n, std::size_t depth) noexcept {
+MAILWIRE_LAZY inline result<void> body_ext_mpart(scanner& s, body_context& cx, body_node& n, std::size_t depth) noexcept {
     auto p = body_fld_param(s, cx);
     if (!p) return p.error();
     n.params = *p;
@@ -804,7 +805,7 @@ MAILWIRE_ALWAYS_INLINE result<void> body_type_text(scanner& s, body_context& cx,
 /// the body, and says whether it comes next (rules::body reads it, then
 /// body_type_msg_tail the rest). Lenient: nothing more (emersion/go-imap#557); no SP
 /// before the body (GNU Mailutils).
-inline result<bool> body_type_msg(scanner& s, body_context& cx, std::uint32_t self) noexcept {
+MAILWIRE_LAZY inline result<bool> body_type_msg(scanner& s, body_context& cx, std::uint32_t self) noexcept {
     if (!(s.peek_is(' ') && s.peek(1) == '(')) {
         if (!cx.opts.lenient())
             return s.error(errc::strict_violation, "SP envelope (message/rfc822 without envelope is a server quirk)");
@@ -826,7 +827,7 @@ inline result<bool> body_type_msg(scanner& s, body_context& cx, std::uint32_t se
 }
 
 /// After the body of body-type-msg (node `self`): SP body-fld-lines [SP body-ext-1part].
-inline result<void> body_type_msg_tail(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
+MAILWIRE_LAZY inline result<void> body_type_msg_tail(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
     if (auto sp = detail::expect_sp(s); !sp) return sp;
     auto l = body_fld_lines(s, cx);
     if (!l) return l.error();
@@ -843,7 +844,7 @@ inline result<void> body_type_msg_tail(scanner& s, body_context& cx, std::uint32
 /// Lenient: a multipart without parts, `("RELATED" NIL ...)` (Gmail, jstedfast/MailKit#371):
 /// the first string is then the multipart subtype. Fills node `self` of cx.st.nodes: all
 /// of it, or for body-type-msg up to its body, which comes next when this says true.
-inline result<bool> body_type_1part(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
+MAILWIRE_LAZY inline result<bool> body_type_1part(scanner& s, body_context& cx, std::uint32_t self, std::size_t depth) noexcept {
     body_node& n = cx.st.nodes[self];
     if (!detail::at_string(s)) return s.error(errc::invalid_syntax, "body (\"(\" or a media type string)");
     if (auto t = detail::read_string(s, n.type, cx.opts, cx.syn); !t) return t.error();
@@ -881,7 +882,7 @@ inline result<bool> body_type_1part(scanner& s, body_context& cx, std::uint32_t 
 ///                                                       (RFC 9051 §9; same in RFC 3501)
 /// Fills node `self` of cx.st.nodes after its `count` parts (rules::body reads them; they
 /// follow it in the storage): SP media-subtype [SP body-ext-mpart].
-inline result<void> body_type_mpart(scanner& s, body_context& cx, std::uint32_t self, std::uint32_t count,
+MAILWIRE_LAZY inline result<void> body_type_mpart(scanner& s, body_context& cx, std::uint32_t self, std::uint32_t count,
                                     std::size_t depth) noexcept {
     body_node& n = cx.st.nodes[self];
     n.kind = body_kind::multipart;
@@ -901,7 +902,7 @@ inline result<void> body_type_mpart(scanner& s, body_context& cx, std::uint32_t 
 /// message's body) are read by this one loop, not by recursion: the bodies still open are
 /// kept in a fixed array (at most max_depth_ceiling of them), so the stack it uses does
 /// not grow with the nesting.
-inline result<std::uint32_t> body(scanner& s, body_context& cx, std::size_t depth) {
+MAILWIRE_LAZY inline result<std::uint32_t> body(scanner& s, body_context& cx, std::size_t depth) {
     struct open_body {
         std::uint32_t self;
         std::uint32_t prev;  ///< multipart: the last part read
@@ -960,7 +961,7 @@ inline result<std::uint32_t> body(scanner& s, body_context& cx, std::size_t dept
 /// The entry point for BODY and BODYSTRUCTURE values: parses one `body` into `st`
 /// (appending; clear() it between responses) and returns a handle to it. `depth_used` is
 /// the parenthesis depth already open around the value. On error, `st` is left as it was.
-inline result<body_part> body(scanner& s, body_storage& st, const parse_options& opts = {}, session_syntax syn = {},
+MAILWIRE_LAZY inline result<body_part> body(scanner& s, body_storage& st, const parse_options& opts = {}, session_syntax syn = {},
                               std::size_t depth_used = 0) noexcept {
     const detail::storage_mark mark(st);
     body_context cx{st, opts, syn};
@@ -976,7 +977,7 @@ inline result<body_part> body(scanner& s, body_storage& st, const parse_options&
 
 /// Parses a whole BODY / BODYSTRUCTURE value (for tests and tools); on error `st` is left
 /// as it was.
-inline result<body_part> parse_body(std::string_view text, body_storage& st, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<body_part> parse_body(std::string_view text, body_storage& st, const parse_options& opts = {},
                                     session_syntax syn = {}) noexcept {
     const detail::storage_mark mark(st);
     scanner s(text);
@@ -994,13 +995,13 @@ inline result<body_part> parse_body(std::string_view text, body_storage& st, con
 namespace detail {
 
 /// A member that must be a `string` (not an atom); NIL only where `nil_ok`.
-inline result<void> check_string_member(const string_value& v, bool nil_ok) noexcept {
+MAILWIRE_LAZY inline result<void> check_string_member(const string_value& v, bool nil_ok) noexcept {
     if (v.form == string_form::atom) return unsafe("body structure: a quoted string or a literal (not an atom)");
     if (v.is_nil() && !nil_ok) return unsafe("body structure: a string, not NIL");
     return check_writable(v);
 }
 
-inline result<void> check_params(const body_storage& st, const param_range& r) noexcept {
+MAILWIRE_LAZY inline result<void> check_params(const body_storage& st, const param_range& r) noexcept {
     if (r.form != list_form::list && r.count != 0) return unsafe("body-fld-param: NIL or \"()\" holds no pair");
     if (r.form == list_form::list && r.count == 0) return unsafe("body-fld-param: at least one pair");
     if (static_cast<std::size_t>(r.first) + r.count > st.params.size()) return unsafe("body-fld-param: index out of range");
@@ -1055,7 +1056,7 @@ struct extension_checker {
     bool too_deep(std::uint32_t) noexcept { return fail(unsafe("body-extension: nesting deeper than max_depth_ceiling")); }
 };
 
-inline result<void> check_extension(body_extension e) noexcept {
+MAILWIRE_LAZY inline result<void> check_extension(body_extension e) noexcept {
     if (!e.valid()) return unsafe("body-extension: index out of range");
     extension_checker v{*e.storage()};
     if (!walk_tree<max_depth_ceiling>(e.index(), v)) return v.err;
@@ -1158,7 +1159,7 @@ struct body_checker {
     bool too_deep(std::uint32_t) noexcept { return fail(unsafe("body: nesting deeper than max_depth_ceiling")); }
 };
 
-inline result<void> check_body(body_part b) noexcept {
+MAILWIRE_LAZY inline result<void> check_body(body_part b) noexcept {
     if (!b.valid()) return unsafe("body: index out of range");
     body_checker v{*b.storage()};
     if (!walk_tree<max_depth_ceiling>(b.index(), v)) return v.err;
@@ -1489,15 +1490,15 @@ OutIt display_body(OutIt out, body_part b, std::size_t indent, const char* path,
 
 /// Writable when every string can be written in its form and the tree is consistent
 /// (kinds match media types, counts match links, indexes are in range).
-inline result<void> check_writable(const body_part& b) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const body_part& b) noexcept {
     if (!b.valid()) return unsafe("body: an invalid handle");
     return detail::check_body(b);
 }
-inline result<void> check_writable(const body_param& p) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const body_param& p) noexcept {
     if (auto ok = detail::check_string_member(p.attribute, true); !ok) return ok;
     return detail::check_string_member(p.value, true);
 }
-inline result<void> check_writable(const body_extension& e) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const body_extension& e) noexcept {
     if (!e.valid()) return unsafe("body-extension: an invalid handle");
     return detail::check_extension(e);
 }

@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -30,11 +31,11 @@
 
 namespace mailwire::imap {
 
-constexpr bool is_leap_year(unsigned year) noexcept {
+MAILWIRE_LAZY constexpr bool is_leap_year(unsigned year) noexcept {
     return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
 }
 /// Days in `month` (1-12) of `year`; 0 for a month out of range.
-constexpr unsigned days_in_month(unsigned month, unsigned year) noexcept {
+MAILWIRE_LAZY constexpr unsigned days_in_month(unsigned month, unsigned year) noexcept {
     constexpr unsigned char days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (month < 1 || month > 12) return 0;
     return month == 2 && is_leap_year(year) ? 29u : days[month - 1];
@@ -45,7 +46,7 @@ inline constexpr std::string_view month_names[] = {"Jan", "Feb", "Mar", "Apr", "
                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 } // namespace detail
 /// "Jan".."Dec" for 1-12, "" otherwise.
-constexpr std::string_view month_name(unsigned month) noexcept {
+MAILWIRE_LAZY constexpr std::string_view month_name(unsigned month) noexcept {
     return month >= 1 && month <= 12 ? detail::month_names[month - 1] : std::string_view{};
 }
 
@@ -112,7 +113,7 @@ struct day_fixed {
 
 namespace detail {
 /// Exactly `n` digits as a number; invalid_syntax at the first non-digit.
-constexpr result<unsigned> fixed_digits(scanner& s, std::size_t n, std::string_view expected) noexcept {
+MAILWIRE_LAZY constexpr result<unsigned> fixed_digits(scanner& s, std::size_t n, std::string_view expected) noexcept {
     unsigned v = 0;
     for (std::size_t i = 0; i < n; ++i) {
         if (s.at_end() || !chars::digit(s.peek())) return s.error(errc::invalid_syntax, expected);
@@ -122,7 +123,7 @@ constexpr result<unsigned> fixed_digits(scanner& s, std::size_t n, std::string_v
     return v;
 }
 /// The day exists in its month; day 0 is the lenient Domino quirk.
-constexpr result<void> check_day(const scanner& s, std::size_t day_pos, unsigned day, unsigned month, unsigned year,
+MAILWIRE_LAZY constexpr result<void> check_day(const scanner& s, std::size_t day_pos, unsigned day, unsigned month, unsigned year,
                                  const parse_options& opts) noexcept {
     if (day == 0) {
         if (opts.lenient()) return {};
@@ -138,14 +139,14 @@ namespace rules {
 /// date-month = "Jan" / "Feb" / "Mar" / "Apr" / "May" / "Jun" /
 ///              "Jul" / "Aug" / "Sep" / "Oct" / "Nov" / "Dec"   (RFC 9051 §9; case-insensitive)
 /// Returns 1-12.
-constexpr result<std::uint8_t> date_month(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint8_t> date_month(scanner& s) noexcept {
     for (unsigned m = 1; m <= 12; ++m)
         if (s.consume_ci(month_name(m))) return static_cast<std::uint8_t>(m);
     return s.error(errc::invalid_syntax, "date-month");
 }
 
 /// date-year = 4DIGIT                                                     (RFC 9051 §9)
-constexpr result<std::uint16_t> date_year(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint16_t> date_year(scanner& s) noexcept {
     auto y = imap::detail::fixed_digits(s, 4, "date-year");
     if (!y) return y.error();
     return static_cast<std::uint16_t>(*y);
@@ -153,7 +154,7 @@ constexpr result<std::uint16_t> date_year(scanner& s) noexcept {
 
 /// date-day = 1*2DIGIT  ; Day of month                                   (RFC 9051 §9)
 /// The range is checked by date-text, which knows the month.
-constexpr result<std::uint8_t> date_day(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint8_t> date_day(scanner& s) noexcept {
     if (s.at_end() || !chars::digit(s.peek())) return s.error(errc::invalid_syntax, "date-day");
     unsigned v = static_cast<unsigned>(s.peek() - '0');
     s.advance();
@@ -165,7 +166,7 @@ constexpr result<std::uint8_t> date_day(scanner& s) noexcept {
 }
 
 /// date-text = date-day "-" date-month "-" date-year                      (RFC 9051 §9)
-constexpr result<imap::date> date_text(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::date> date_text(scanner& s, const parse_options& opts = {}) noexcept {
     const std::size_t day_pos = s.pos();
     auto d = date_day(s);
     if (!d) return d.error();
@@ -186,7 +187,7 @@ constexpr result<imap::date> date_text(scanner& s, const parse_options& opts = {
 }
 
 /// date = date-text / DQUOTE date-text DQUOTE                             (RFC 9051 §9)
-constexpr result<imap::date> date(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::date> date(scanner& s, const parse_options& opts = {}) noexcept {
     const bool q = s.consume('"');
     auto d = date_text(s, opts);
     if (!d) return d.error();
@@ -197,7 +198,7 @@ constexpr result<imap::date> date(scanner& s, const parse_options& opts = {}) no
 
 /// date-day-fixed = (SP DIGIT) / 2DIGIT  ; Fixed-format version of date-day   (RFC 9051 §9)
 /// Returns the day and how it was padded; the range is checked by date-time.
-constexpr result<day_fixed> date_day_fixed(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<day_fixed> date_day_fixed(scanner& s, const parse_options& opts = {}) noexcept {
     if (s.consume(' ')) {
         auto d = imap::detail::fixed_digits(s, 1, "DIGIT");
         if (!d) return d.error();
@@ -216,7 +217,7 @@ constexpr result<day_fixed> date_day_fixed(scanner& s, const parse_options& opts
 
 /// time = 2DIGIT ":" 2DIGIT ":" 2DIGIT  ; Hours minutes seconds            (RFC 9051 §9)
 /// Hours 00-23, minutes 00-59, seconds 00-60; out of range is number_out_of_range.
-constexpr result<time_of_day> time(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<time_of_day> time(scanner& s) noexcept {
     time_of_day t;
     const std::size_t h_pos = s.pos();
     auto h = imap::detail::fixed_digits(s, 2, "time");
@@ -240,7 +241,7 @@ constexpr result<time_of_day> time(scanner& s) noexcept {
 
 /// zone = ("+" / "-") 4DIGIT                                              (RFC 9051 §9)
 /// Hours 00-23 and minutes 00-59, else number_out_of_range at the sign.
-constexpr result<imap::zone> zone(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::zone> zone(scanner& s) noexcept {
     const std::size_t start = s.pos();
     imap::zone z;
     if (s.consume('-')) z.negative = true;
@@ -254,7 +255,7 @@ constexpr result<imap::zone> zone(scanner& s) noexcept {
 }
 
 /// date_time() field by field, for every form and every error.
-constexpr result<imap::date_time> date_time_fields(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::date_time> date_time_fields(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.consume('"')) return s.error(errc::invalid_syntax, "date-time");
     const std::size_t day_pos = s.pos();
     auto d = date_day_fixed(s, opts);
@@ -289,25 +290,25 @@ constexpr result<imap::date_time> date_time_fields(scanner& s, const parse_optio
 
 /// Refuses values that are not a date: month outside 1-12, year above 9999, day beyond
 /// its month. Day 0 is writable (it re-parses in lenient mode, where it came from).
-constexpr result<void> check_writable(const date& d) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const date& d) noexcept {
     if (d.month < 1 || d.month > 12) return unsafe("date: month 1-12");
     if (d.year > 9999) return unsafe("date: year of 4 digits");
     if (d.day > days_in_month(d.month, d.year)) return unsafe("date: day within the month");
     return {};
 }
-constexpr result<void> check_writable(const day_fixed& d) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const day_fixed& d) noexcept {
     if (d.day > 31) return unsafe("date-day-fixed: day 0-31");
     return {};
 }
-constexpr result<void> check_writable(const time_of_day& t) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const time_of_day& t) noexcept {
     if (t.hour > 23 || t.minute > 59 || t.second > 60) return unsafe("time: 00-23:00-59:00-60");
     return {};
 }
-constexpr result<void> check_writable(const zone& z) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const zone& z) noexcept {
     if (z.hours > 23 || z.minutes > 59) return unsafe("zone: hours 00-23, minutes 00-59");
     return {};
 }
-constexpr result<void> check_writable(const date_time& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const date_time& v) noexcept {
     if (auto ok = check_writable(date{v.year, v.month, v.day, false, false}); !ok) return ok;
     if (auto ok = check_writable(v.time); !ok) return ok;
     return check_writable(v.tz);
@@ -318,7 +319,7 @@ namespace detail {
 /// fixed offsets into `out`; true when it is exactly that and every field is in range.
 /// Anything else (other padding, a bad byte, a value out of range) returns false without
 /// moving, and rules::date_time reads it field by field and reports the error.
-constexpr bool date_time_fixed_layout(scanner& s, date_time& out) noexcept {
+MAILWIRE_LAZY constexpr bool date_time_fixed_layout(scanner& s, date_time& out) noexcept {
     if (s.remaining() < 28) return false;
     const char* p = s.input().data() + s.pos();
     auto digit = [&](int i) { return static_cast<unsigned>(static_cast<unsigned char>(p[i]) - '0'); };
@@ -361,7 +362,7 @@ namespace rules {
 
 /// date-time = DQUOTE date-day-fixed "-" date-month "-" date-year
 ///             SP time SP zone DQUOTE                                     (RFC 9051 §9)
-constexpr result<imap::date_time> date_time(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::date_time> date_time(scanner& s, const parse_options& opts = {}) noexcept {
     if (imap::date_time fixed; imap::detail::date_time_fixed_layout(s, fixed)) return fixed;
     return date_time_fields(s, opts);
 }

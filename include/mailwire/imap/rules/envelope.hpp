@@ -32,6 +32,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -67,7 +68,7 @@ struct address {
 
 namespace detail {
 /// An nstring member as the writer sees it: a string form or NIL, never an atom.
-constexpr result<void> check_nstring_member(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_nstring_member(const string_value& v) noexcept {
     if (v.form == string_form::atom) return unsafe("nstring: a quoted string, a literal or NIL (not an atom)");
     return check_writable(v);
 }
@@ -155,12 +156,12 @@ MAILWIRE_ALWAYS_INLINE constexpr result<void> read_nstring(scanner& s, string_va
     return read_string_slow(s, out, opts, syn, true);
 }
 
-constexpr result<string_value> fast_string(scanner& s, const parse_options& opts, session_syntax syn) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> fast_string(scanner& s, const parse_options& opts, session_syntax syn) noexcept {
     string_value v;
     if (auto r = read_string(s, v, opts, syn); !r) return r.error();
     return v;
 }
-constexpr result<string_value> fast_nstring(scanner& s, const parse_options& opts, session_syntax syn) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> fast_nstring(scanner& s, const parse_options& opts, session_syntax syn) noexcept {
     string_value v;
     if (auto r = read_nstring(s, v, opts, syn); !r) return r.error();
     return v;
@@ -169,7 +170,7 @@ constexpr result<string_value> fast_nstring(scanner& s, const parse_options& opt
 /// Skips an nstring that is NIL or a plain quoted string (see fast_string) and returns
 /// true, or returns false without moving for anything else. No value is built: for
 /// validating text that is kept as a view and re-read later (address lists).
-constexpr bool skip_plain_nstring(const char*& p, const char* end) noexcept {
+MAILWIRE_LAZY constexpr bool skip_plain_nstring(const char*& p, const char* end) noexcept {
     if (p < end && *p == '"') {
         const char* q = plain_quoted_end(p + 1, end);
         if (q < end && *q == '"') {
@@ -187,7 +188,7 @@ constexpr bool skip_plain_nstring(const char*& p, const char* end) noexcept {
 
 /// Skips an address made of plain nstrings (the common case) and returns true, or
 /// returns false without moving; rules::address then reads it (or reports the error).
-constexpr bool skip_plain_address(const char*& p, const char* end) noexcept {
+MAILWIRE_LAZY constexpr bool skip_plain_address(const char*& p, const char* end) noexcept {
     const char* q = p;
     if (q >= end || *q != '(') return false;
     ++q;
@@ -205,7 +206,7 @@ constexpr bool skip_plain_address(const char*& p, const char* end) noexcept {
 
 /// Options for re-reading text this library has already validated: lenient (a superset
 /// of strict) and without limits, so iteration never fails on what parsing accepted.
-constexpr parse_options envelope_reread_options() noexcept {
+MAILWIRE_LAZY constexpr parse_options envelope_reread_options() noexcept {
     parse_options o = parse_options::make_lenient();
     o.max_literal = UINT64_MAX;
     o.max_list = SIZE_MAX;
@@ -213,7 +214,7 @@ constexpr parse_options envelope_reread_options() noexcept {
 }
 } // namespace detail
 
-constexpr result<void> check_writable(const address& a) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const address& a) noexcept {
     for (const string_value* v : {&a.name, &a.adl, &a.mailbox, &a.host})
         if (auto ok = detail::check_nstring_member(*v); !ok) return ok;
     return {};
@@ -231,7 +232,7 @@ namespace rules {
 /// address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"
 /// addr-name = nstring ; addr-adl = nstring ; addr-mailbox = nstring ; addr-host = nstring
 ///                                                        (RFC 9051 §9; same in RFC 3501)
-constexpr result<imap::address> address(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::address> address(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "address");
     imap::address a;
     string_value* fields[] = {&a.name, &a.adl, &a.mailbox, &a.host};
@@ -324,7 +325,7 @@ struct address_list_access {
 
 /// Writable when every address is, and the form matches the content ("(" 1*address ")"
 /// needs an address; NIL holds none).
-constexpr result<void> check_writable(const address_list& l) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const address_list& l) noexcept {
     if (l.form() == list_form::empty_parens) return unsafe("address list: NIL or \"(\" 1*address \")\"");
     if (l.form() == list_form::nil && !l.empty()) return unsafe("address list: NIL holds no address");
     if (l.form() == list_form::list && l.empty()) return unsafe("address list: \"(\" 1*address \")\"");
@@ -353,7 +354,7 @@ struct envelope {
     }
 };
 
-constexpr result<void> check_writable(const envelope& e) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const envelope& e) noexcept {
     for (const string_value* v : {&e.date, &e.subject, &e.in_reply_to, &e.message_id})
         if (auto ok = detail::check_nstring_member(*v); !ok) return ok;
     for (const address_list* l : {&e.from, &e.sender, &e.reply_to, &e.to, &e.cc, &e.bcc})
@@ -366,7 +367,7 @@ namespace rules {
 /// "(" 1*address ")" / nil: the shape shared by env-from, env-sender, env-reply-to,
 /// env-to, env-cc and env-bcc (RFC 9051 §9; same in RFC 3501). At most opts.max_list
 /// addresses.
-constexpr result<imap::address_list> env_address_list(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::address_list> env_address_list(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (!s.peek_is('(')) {
         if (imap::detail::at_nil(s)) {
             s.advance(3);
@@ -396,31 +397,31 @@ constexpr result<imap::address_list> env_address_list(scanner& s, const parse_op
 }
 
 /// env-from = "(" 1*address ")" / nil                                   (RFC 9051 §9)
-constexpr result<imap::address_list> env_from(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<imap::address_list> env_from(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
 /// env-sender = "(" 1*address ")" / nil                                 (RFC 9051 §9)
-constexpr result<imap::address_list> env_sender(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<imap::address_list> env_sender(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
 /// env-reply-to = "(" 1*address ")" / nil                               (RFC 9051 §9)
-constexpr result<imap::address_list> env_reply_to(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<imap::address_list> env_reply_to(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
 /// env-to = "(" 1*address ")" / nil                                     (RFC 9051 §9)
-constexpr result<imap::address_list> env_to(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<imap::address_list> env_to(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
 /// env-cc = "(" 1*address ")" / nil                                     (RFC 9051 §9)
-constexpr result<imap::address_list> env_cc(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<imap::address_list> env_cc(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
 /// env-bcc = "(" 1*address ")" / nil                                    (RFC 9051 §9)
-constexpr result<imap::address_list> env_bcc(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<imap::address_list> env_bcc(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return env_address_list(s, opts, syn); }
 /// env-date = nstring                                                   (RFC 9051 §9)
-constexpr result<string_value> env_date(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return imap::detail::fast_nstring(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<string_value> env_date(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return imap::detail::fast_nstring(s, opts, syn); }
 /// env-subject = nstring                                                (RFC 9051 §9)
-constexpr result<string_value> env_subject(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return imap::detail::fast_nstring(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<string_value> env_subject(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return imap::detail::fast_nstring(s, opts, syn); }
 /// env-in-reply-to = nstring                                            (RFC 9051 §9)
-constexpr result<string_value> env_in_reply_to(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return imap::detail::fast_nstring(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<string_value> env_in_reply_to(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return imap::detail::fast_nstring(s, opts, syn); }
 /// env-message-id = nstring                                             (RFC 9051 §9)
-constexpr result<string_value> env_message_id(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return imap::detail::fast_nstring(s, opts, syn); }
+MAILWIRE_LAZY constexpr result<string_value> env_message_id(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept { return imap::detail::fast_nstring(s, opts, syn); }
 
 } // namespace rules
 
 namespace detail {
 /// The envelope rule, parsed in place into `e` (for callers that own the storage).
-constexpr result<void> envelope_into(scanner& s, envelope& e, const parse_options& opts, session_syntax syn) noexcept {
+MAILWIRE_LAZY constexpr result<void> envelope_into(scanner& s, envelope& e, const parse_options& opts, session_syntax syn) noexcept {
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "envelope");
     if (auto r = read_nstring(s, e.date, opts, syn); !r) return r;
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
@@ -463,7 +464,7 @@ namespace rules {
 ///                                                        (RFC 9051 §9; same in RFC 3501)
 /// env-date, env-subject, env-in-reply-to and env-message-id are nstrings (env_date() ...);
 /// the six address lists are env_address_list().
-constexpr result<imap::envelope> envelope(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::envelope> envelope(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     imap::envelope e;
     if (auto r = imap::detail::envelope_into(s, e, opts, syn); !r) return r.error();
     return e;
@@ -472,7 +473,7 @@ constexpr result<imap::envelope> envelope(scanner& s, const parse_options& opts 
 } // namespace rules
 
 /// Parses a whole ENVELOPE value (e.g. for tests and tools).
-inline result<envelope> parse_envelope(std::string_view text, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY inline result<envelope> parse_envelope(std::string_view text, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     return parse_all(text, [&](scanner& s) { return rules::envelope(s, opts, syn); });
 }
 

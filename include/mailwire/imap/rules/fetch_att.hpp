@@ -34,6 +34,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -78,7 +79,7 @@ enum class fetch_att_kind : std::uint8_t {
 };
 
 /// The item's name as written ("BODY" for both body and body_section).
-constexpr std::string_view to_string(fetch_att_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(fetch_att_kind k) noexcept {
     switch (k) {
     case fetch_att_kind::envelope: return "ENVELOPE";
     case fetch_att_kind::flags: return "FLAGS";
@@ -108,13 +109,13 @@ constexpr std::string_view to_string(fetch_att_kind k) noexcept {
 }
 
 /// BODY[...] and BODY.PEEK[...]: the item has a section.
-constexpr bool has_section(fetch_att_kind k) noexcept { return k == fetch_att_kind::body_section || k == fetch_att_kind::body_peek; }
+MAILWIRE_LAZY constexpr bool has_section(fetch_att_kind k) noexcept { return k == fetch_att_kind::body_section || k == fetch_att_kind::body_peek; }
 /// BINARY[...], BINARY.PEEK[...], BINARY.SIZE[...]: the item has a section-binary.
-constexpr bool has_section_binary(fetch_att_kind k) noexcept {
+MAILWIRE_LAZY constexpr bool has_section_binary(fetch_att_kind k) noexcept {
     return k == fetch_att_kind::binary || k == fetch_att_kind::binary_peek || k == fetch_att_kind::binary_size;
 }
 /// The items that may take a partial.
-constexpr bool takes_partial(fetch_att_kind k) noexcept {
+MAILWIRE_LAZY constexpr bool takes_partial(fetch_att_kind k) noexcept {
     return has_section(k) || k == fetch_att_kind::binary || k == fetch_att_kind::binary_peek;
 }
 
@@ -146,7 +147,7 @@ struct fetch_att {
 /// The macros of RFC 9051 §6.4.5 (none: a single item or a parenthesized list).
 enum class fetch_macro : std::uint8_t { none, all, fast, full };
 
-constexpr std::string_view to_string(fetch_macro m) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(fetch_macro m) noexcept {
     switch (m) {
     case fetch_macro::none: return "";
     case fetch_macro::all: return "ALL";
@@ -163,7 +164,7 @@ inline constexpr fetch_att_kind macro_full[] = {fetch_att_kind::flags, fetch_att
 
 /// What a macro stands for (RFC 9051 §6.4.5): ALL = (FLAGS INTERNALDATE RFC822.SIZE
 /// ENVELOPE), FAST = (FLAGS INTERNALDATE RFC822.SIZE), FULL = ALL + BODY.
-constexpr std::span<const fetch_att_kind> macro_expansion(fetch_macro m) noexcept {
+MAILWIRE_LAZY constexpr std::span<const fetch_att_kind> macro_expansion(fetch_macro m) noexcept {
     switch (m) {
     case fetch_macro::all: return {detail::macro_full, 4};
     case fetch_macro::fast: return {detail::macro_full, 3};
@@ -207,7 +208,7 @@ enum class fetch_modifier_kind : std::uint8_t {
     extension,    ///< fetch-modifier-name [SP fetch-modif-params] (RFC 4466)
 };
 
-constexpr std::string_view to_string(fetch_modifier_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(fetch_modifier_kind k) noexcept {
     switch (k) {
     case fetch_modifier_kind::changedsince: return "CHANGEDSINCE";
     case fetch_modifier_kind::vanished: return "VANISHED";
@@ -240,7 +241,7 @@ struct fetch_modifier {
 
 namespace detail {
 struct fetch_access;
-constexpr result<fetch_modifier> fetch_modifier_at(scanner& s, std::size_t& depth, const parse_options& opts,
+MAILWIRE_LAZY constexpr result<fetch_modifier> fetch_modifier_at(scanner& s, std::size_t& depth, const parse_options& opts,
                                                    session_syntax syn) noexcept;
 } // namespace detail
 
@@ -359,7 +360,7 @@ inline constexpr fetch_name fetch_names[] = {
 
 /// After "PREVIEW": whether SP "(" "LAZY" (SP / ")") follows, i.e. preview-mods rather
 /// than fetch-modifiers after a lone PREVIEW item.
-constexpr bool preview_mods_follow(const scanner& s) noexcept {
+MAILWIRE_LAZY constexpr bool preview_mods_follow(const scanner& s) noexcept {
     const auto r = s.rest();
     if (r.size() < 7 || r[0] != ' ' || r[1] != '(' || !chars::iequals(r.substr(2, 4), "LAZY")) return false;
     return r[6] == ' ' || r[6] == ')';
@@ -372,7 +373,7 @@ namespace rules {
 
 /// preview-mod = "LAZY"                                                 (RFC 8970 §6)
 /// The "(" preview-mod *(SP preview-mod) ")" after "PREVIEW" SP; returns how many.
-constexpr result<std::uint32_t> preview_mods(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint32_t> preview_mods(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\"");
     std::uint32_t n = 0;
     for (;;) {
@@ -400,7 +401,7 @@ constexpr result<std::uint32_t> preview_mods(scanner& s, const parse_options& op
 /// fetch-att =/ "X-GM-MSGID" / "X-GM-THRID" / "X-GM-LABELS"   (Gmail, no RFC)
 /// An unknown name (the macros ALL, FAST, FULL included: they stand alone) is
 /// invalid_syntax at its first byte.
-constexpr result<imap::fetch_att> fetch_att(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::fetch_att> fetch_att(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     const std::size_t start = s.pos();
     const auto word = s.take_while(imap::detail::fetch_name_char);
     imap::fetch_att a;
@@ -441,7 +442,7 @@ constexpr result<imap::fetch_att> fetch_att(scanner& s, const parse_options& opt
 ///                                                         (RFC 9051 §9 fetch; RFC 3501 §9)
 /// Clears `out`, then fills it; on failure its contents are unspecified. An empty list
 /// "()" is invalid_syntax at the ")"; more than opts.max_list items is limit_exceeded.
-inline result<void> fetch_items(scanner& s, imap::fetch_items& out, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY inline result<void> fetch_items(scanner& s, imap::fetch_items& out, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     out.clear();
     const std::size_t start = s.pos();
     const auto word = s.take_while(imap::detail::fetch_name_char);
@@ -472,7 +473,7 @@ inline result<void> fetch_items(scanner& s, imap::fetch_items& out, const parse_
 }
 
 /// chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value           (RFC 7162 §7)
-constexpr result<std::uint64_t> chgsince_fetch_mod(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint64_t> chgsince_fetch_mod(scanner& s) noexcept {
     if (!s.consume_ci("CHANGEDSINCE")) return s.error(errc::invalid_syntax, "\"CHANGEDSINCE\"");
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     return mod_sequence_value(s);
@@ -485,14 +486,14 @@ constexpr result<std::uint64_t> chgsince_fetch_mod(scanner& s) noexcept {
 /// fetch-modifier =/ modifier-partial                                  (RFC 9394 §4)
 /// Params of an unknown modifier are taken only when what follows the SP can start a
 /// tagged-ext-val (as for search-ret-opt-ext).
-constexpr result<imap::fetch_modifier> fetch_modifier(scanner& s, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY constexpr result<imap::fetch_modifier> fetch_modifier(scanner& s, std::size_t& depth, const parse_options& opts = {},
                                                       session_syntax syn = {}) noexcept {
     return imap::detail::fetch_modifier_at(s, depth, opts, syn);
 }
 
 /// fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"   (RFC 4466 §3; the
 ///                                                       SP before "(" belongs to the rule)
-constexpr result<imap::fetch_modifiers> fetch_modifiers(scanner& s, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY constexpr result<imap::fetch_modifiers> fetch_modifiers(scanner& s, std::size_t& depth, const parse_options& opts = {},
                                                         session_syntax syn = {}) noexcept {
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\"");
@@ -512,7 +513,7 @@ constexpr result<imap::fetch_modifiers> fetch_modifiers(scanner& s, std::size_t&
 } // namespace rules
 
 namespace detail {
-constexpr result<fetch_modifier> fetch_modifier_at(scanner& s, std::size_t& depth, const parse_options& opts,
+MAILWIRE_LAZY_DEFINITION constexpr result<fetch_modifier> fetch_modifier_at(scanner& s, std::size_t& depth, const parse_options& opts,
                                                    session_syntax syn) noexcept {
     const std::size_t start = s.pos();
     auto name = rules::tagged_ext_label(s);
@@ -591,7 +592,7 @@ struct fetch_arguments {
 ///         fetch-att / "(" fetch-att *(SP fetch-att) ")") [fetch-modifiers]
 ///                                                       (RFC 9051 §9 with RFC 4466 §3):
 /// the part after "FETCH", from its SP. The depth budget continues from `depth`.
-inline result<void> parse_fetch_arguments(scanner& s, fetch_arguments& out, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<void> parse_fetch_arguments(scanner& s, fetch_arguments& out, std::size_t& depth, const parse_options& opts = {},
                                           session_syntax syn = {}) noexcept {
     out.clear();
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
@@ -609,7 +610,7 @@ inline result<void> parse_fetch_arguments(scanner& s, fetch_arguments& out, std:
 }
 
 /// The whole of `text` as FETCH's arguments (leading SP included, see above).
-inline result<void> parse_fetch_arguments(std::string_view text, fetch_arguments& out, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<void> parse_fetch_arguments(std::string_view text, fetch_arguments& out, const parse_options& opts = {},
                                           session_syntax syn = {}) noexcept {
     scanner s(text);
     std::size_t depth = 0;
@@ -619,7 +620,7 @@ inline result<void> parse_fetch_arguments(std::string_view text, fetch_arguments
 }
 
 /// The whole of `text` as fetch items (no leading SP): "ALL", "FLAGS", "(FLAGS UID)".
-inline result<void> parse_fetch_items(std::string_view text, fetch_items& out, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<void> parse_fetch_items(std::string_view text, fetch_items& out, const parse_options& opts = {},
                                       session_syntax syn = {}) noexcept {
     scanner s(text);
     if (auto r = rules::fetch_items(s, out, opts, syn); !r) return r;
@@ -629,7 +630,7 @@ inline result<void> parse_fetch_items(std::string_view text, fetch_items& out, c
 
 // ---- check_writable --------------------------------------------------------------------
 
-constexpr result<void> check_writable(const fetch_att& a) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const fetch_att& a) noexcept {
     if (static_cast<unsigned>(a.kind) > static_cast<unsigned>(fetch_att_kind::x_gm_labels)) return unsafe("fetch-att: kind");
     if (has_section(a.kind))
         if (auto ok = check_writable(a.section); !ok) return ok;
@@ -638,7 +639,7 @@ constexpr result<void> check_writable(const fetch_att& a) noexcept {
     return {};
 }
 
-inline result<void> check_writable(const fetch_items& v) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const fetch_items& v) noexcept {
     if (static_cast<unsigned>(v.macro) > static_cast<unsigned>(fetch_macro::full)) return unsafe("fetch items: macro");
     if (v.macro != fetch_macro::none) {
         if (!v.atts.empty() || v.parenthesized) return unsafe("fetch items: a macro stands alone");
@@ -651,7 +652,7 @@ inline result<void> check_writable(const fetch_items& v) noexcept {
     return {};
 }
 
-constexpr result<void> check_writable(const fetch_modifier& m) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const fetch_modifier& m) noexcept {
     switch (m.kind) {
     case fetch_modifier_kind::changedsince:
         if (m.modseq == 0 || m.modseq > static_cast<std::uint64_t>(INT64_MAX)) return unsafe("CHANGEDSINCE: mod-sequence-value");
@@ -669,9 +670,9 @@ constexpr result<void> check_writable(const fetch_modifier& m) noexcept {
     return unsafe("fetch-modifier: kind");
 }
 
-constexpr result<void> check_writable(const fetch_modifiers&) noexcept { return {}; } // validated when built
+MAILWIRE_LAZY constexpr result<void> check_writable(const fetch_modifiers&) noexcept { return {}; } // validated when built
 
-inline result<void> check_writable(const fetch_arguments& a) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const fetch_arguments& a) noexcept {
     if (auto ok = check_writable(a.set); !ok) return ok;
     if (auto ok = check_writable(a.items); !ok) return ok;
     // A lone "PREVIEW" followed by modifiers starting with one named LAZY would re-parse

@@ -23,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -54,7 +55,7 @@ enum class flag_kind : std::uint8_t {
 };
 
 /// The canonical spelling of a named kind; "" for keyword and extension.
-constexpr std::string_view canonical_name(flag_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view canonical_name(flag_kind k) noexcept {
     switch (k) {
     case flag_kind::answered: return "\\Answered";
     case flag_kind::flagged: return "\\Flagged";
@@ -75,11 +76,11 @@ constexpr std::string_view canonical_name(flag_kind k) noexcept {
 }
 
 /// A system flag: one of the five of RFC 9051 §2.3.2, or \Recent.
-constexpr bool is_system(flag_kind k) noexcept { return k <= flag_kind::recent; }
+MAILWIRE_LAZY constexpr bool is_system(flag_kind k) noexcept { return k <= flag_kind::recent; }
 
 /// The kind a flag's text names ("\seen" -> seen, "$junk" -> junk, "\Foo" -> extension,
 /// "foo" -> keyword, "\*" and "*" -> wildcard).
-constexpr flag_kind classify_flag(std::string_view text) noexcept {
+MAILWIRE_LAZY constexpr flag_kind classify_flag(std::string_view text) noexcept {
     if (text == "\\*" || text == "*") return flag_kind::wildcard;
     for (auto k : {flag_kind::answered, flag_kind::flagged, flag_kind::deleted, flag_kind::seen, flag_kind::draft,
                    flag_kind::recent, flag_kind::mdn_sent, flag_kind::forwarded, flag_kind::junk, flag_kind::not_junk,
@@ -106,7 +107,7 @@ struct flag {
 
 /// Writable when the text is a flag of the stated kind: "\" atom, an atom, or "\*" (a
 /// bare "*" only for the lenient quirk it came from).
-constexpr result<void> check_writable(const flag& f) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const flag& f) noexcept {
     const std::string_view n = f.name();
     if (n.empty()) return unsafe("flag: a name (keyword and extension flags need text)");
     if (f.kind == flag_kind::wildcard) {
@@ -135,7 +136,7 @@ namespace rules {
 /// flag-extension = "\" atom                                         (RFC 9051 §9)
 /// RFC 3501: flag-keyword = atom. "\Recent" is still a flag-extension by syntax and is
 /// returned as flag_kind::recent. "\*" is the lenient Zoho Mail / GreenMail quirk.
-constexpr result<imap::flag> flag(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::flag> flag(scanner& s, const parse_options& opts = {}) noexcept {
     const std::size_t start = s.pos();
     if (s.consume('\\')) {
         if (s.peek_is('*')) {
@@ -153,11 +154,11 @@ constexpr result<imap::flag> flag(scanner& s, const parse_options& opts = {}) no
 
 /// flag-fetch = flag / obsolete-flag-recent
 /// obsolete-flag-recent = "\Recent"                       (RFC 9051 §9; RFC 3501 flag / "\Recent")
-constexpr result<imap::flag> flag_fetch(scanner& s, const parse_options& opts = {}) noexcept { return flag(s, opts); }
+MAILWIRE_LAZY constexpr result<imap::flag> flag_fetch(scanner& s, const parse_options& opts = {}) noexcept { return flag(s, opts); }
 
 /// flag-perm = flag / "\*"                                  (RFC 9051 §9; same in RFC 3501)
 /// A bare "*" is the lenient node-imap#19 quirk.
-constexpr result<imap::flag> flag_perm(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::flag> flag_perm(scanner& s, const parse_options& opts = {}) noexcept {
     const std::size_t start = s.pos();
     if (s.consume("\\*")) return imap::flag{flag_kind::wildcard, s.since(start)};
     if (s.peek_is('*')) {
@@ -171,7 +172,7 @@ constexpr result<imap::flag> flag_perm(scanner& s, const parse_options& opts = {
 } // namespace rules
 
 namespace detail {
-constexpr result<flag> flag_element(scanner& s, flag_rule r, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<flag> flag_element(scanner& s, flag_rule r, const parse_options& opts) noexcept {
     switch (r) {
     case flag_rule::flag: return rules::flag(s, opts);
     case flag_rule::flag_fetch: return rules::flag_fetch(s, opts);
@@ -273,7 +274,7 @@ struct flag_list_access {
 };
 
 /// "(" [element *(SP element)] ")", at most opts.max_list elements.
-constexpr result<flag_list> paren_flags(scanner& s, flag_rule r, const parse_options& opts, std::string_view what) noexcept {
+MAILWIRE_LAZY constexpr result<flag_list> paren_flags(scanner& s, flag_rule r, const parse_options& opts, std::string_view what) noexcept {
     if (!s.consume('(')) return s.error(errc::invalid_syntax, what);
     // Lenient: SP after "(", doubled SP and SP before ")" (SurgeMail sends "(\\Seen )",
     // chatmail/async-imap#123). The kept text has no SP at either end, and the iterator
@@ -302,15 +303,15 @@ constexpr result<flag_list> paren_flags(scanner& s, flag_rule r, const parse_opt
 namespace rules {
 
 /// flag-list = "(" [flag *(SP flag)] ")"                     (RFC 9051 §9; same in RFC 3501)
-constexpr result<imap::flag_list> flag_list(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::flag_list> flag_list(scanner& s, const parse_options& opts = {}) noexcept {
     return imap::detail::paren_flags(s, flag_rule::flag, opts, "flag-list");
 }
 /// "(" [flag-fetch *(SP flag-fetch)] ")"   ; in msg-att-dynamic FLAGS   (RFC 9051 §9)
-constexpr result<imap::flag_list> flag_fetch_list(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::flag_list> flag_fetch_list(scanner& s, const parse_options& opts = {}) noexcept {
     return imap::detail::paren_flags(s, flag_rule::flag_fetch, opts, "\"(\" [flag-fetch *(SP flag-fetch)] \")\"");
 }
 /// "(" [flag-perm *(SP flag-perm)] ")"     ; in resp-text-code PERMANENTFLAGS (RFC 9051 §9)
-constexpr result<imap::flag_list> flag_perm_list(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::flag_list> flag_perm_list(scanner& s, const parse_options& opts = {}) noexcept {
     return imap::detail::paren_flags(s, flag_rule::flag_perm, opts, "\"(\" [flag-perm *(SP flag-perm)] \")\"");
 }
 
@@ -321,12 +322,12 @@ struct flag_list_of {
     std::span<const flag> flags;
 };
 
-constexpr result<void> check_writable(const flag_list& l) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const flag_list& l) noexcept {
     for (auto f : l)
         if (auto ok = check_writable(f); !ok) return ok;
     return {};
 }
-constexpr result<void> check_writable(const flag_list_of& l) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const flag_list_of& l) noexcept {
     for (const auto& f : l.flags)
         if (auto ok = check_writable(f); !ok) return ok;
     return {};
@@ -357,7 +358,7 @@ enum class mailbox_attr_kind : std::uint8_t {
     extension,       ///< any other "\" atom (flag-extension, use-attr-ext)
 };
 
-constexpr std::string_view canonical_name(mailbox_attr_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view canonical_name(mailbox_attr_kind k) noexcept {
     switch (k) {
     case mailbox_attr_kind::noselect: return "\\Noselect";
     case mailbox_attr_kind::marked: return "\\Marked";
@@ -381,13 +382,13 @@ constexpr std::string_view canonical_name(mailbox_attr_kind k) noexcept {
 }
 
 /// mbx-list-sflag: selectability, at most one per list.
-constexpr bool is_selectability(mailbox_attr_kind k) noexcept { return k <= mailbox_attr_kind::nonexistent; }
+MAILWIRE_LAZY constexpr bool is_selectability(mailbox_attr_kind k) noexcept { return k <= mailbox_attr_kind::nonexistent; }
 /// RFC 6154 use-attr.
-constexpr bool is_special_use(mailbox_attr_kind k) noexcept {
+MAILWIRE_LAZY constexpr bool is_special_use(mailbox_attr_kind k) noexcept {
     return k >= mailbox_attr_kind::all && k <= mailbox_attr_kind::trash;
 }
 
-constexpr mailbox_attr_kind classify_mailbox_attr(std::string_view text) noexcept {
+MAILWIRE_LAZY constexpr mailbox_attr_kind classify_mailbox_attr(std::string_view text) noexcept {
     for (unsigned i = 0; i < static_cast<unsigned>(mailbox_attr_kind::extension); ++i) {
         const auto k = static_cast<mailbox_attr_kind>(i);
         if (chars::iequals(text, canonical_name(k))) return k;
@@ -408,7 +409,7 @@ struct mailbox_attr {
     }
 };
 
-constexpr result<void> check_writable(const mailbox_attr& a) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const mailbox_attr& a) noexcept {
     const std::string_view n = a.name();
     if (n.size() < 2 || n.front() != '\\') return unsafe("mailbox attribute: \"\\\" atom");
     const std::size_t bad = chars::atom_char.span(n.substr(1));
@@ -424,7 +425,7 @@ namespace rules {
 
 /// One "\" atom of a LIST response, classified (mbx-list-sflag, mbx-list-oflag,
 /// child-mbox-flag, use-attr, or an extension).
-constexpr result<imap::mailbox_attr> mailbox_attribute(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::mailbox_attr> mailbox_attribute(scanner& s) noexcept {
     const std::size_t start = s.pos();
     if (!s.consume('\\')) return s.error(errc::invalid_syntax, "mailbox attribute (\"\\\" atom)");
     if (s.take_while(chars::atom_char).empty()) return s.error(errc::invalid_syntax, "atom after \"\\\"");
@@ -433,7 +434,7 @@ constexpr result<imap::mailbox_attr> mailbox_attribute(scanner& s) noexcept {
 
 /// mbx-list-sflag = "\NonExistent" / "\Noselect" / "\Marked" / "\Unmarked"  (RFC 9051 §9)
 /// RFC 3501 lacks \NonExistent (added by RFC 5258).
-constexpr result<imap::mailbox_attr> mbx_list_sflag(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::mailbox_attr> mbx_list_sflag(scanner& s) noexcept {
     const std::size_t start = s.pos();
     auto a = mailbox_attribute(s);
     if (!a) return a.error();
@@ -447,7 +448,7 @@ constexpr result<imap::mailbox_attr> mbx_list_sflag(scanner& s) noexcept {
 /// child-mbox-flag = "\HasChildren" / "\HasNoChildren"
 /// By the RFC 9051 §9 priority rule, an sflag is not an oflag even though it parses as
 /// a flag-extension.
-constexpr result<imap::mailbox_attr> mbx_list_oflag(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::mailbox_attr> mbx_list_oflag(scanner& s) noexcept {
     const std::size_t start = s.pos();
     auto a = mailbox_attribute(s);
     if (!a) return a.error();
@@ -546,7 +547,7 @@ namespace rules {
 ///                  mbx-list-oflag *(SP mbx-list-oflag)                 (RFC 9051 §9)
 /// That is: one or more attributes, at most one of them a selectability flag (a second
 /// is invalid_syntax at its offset). Duplicates are not checked (a comment, not syntax).
-constexpr result<imap::mailbox_attr_list> mbx_list_flags(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::mailbox_attr_list> mbx_list_flags(scanner& s, const parse_options& opts = {}) noexcept {
     const std::size_t start = s.pos();
     bool have_sflag = false;
     std::size_t count = 0;
@@ -565,7 +566,7 @@ constexpr result<imap::mailbox_attr_list> mbx_list_flags(scanner& s, const parse
 }
 
 /// "(" [mbx-list-flags] ")", as it opens mailbox-list                   (RFC 9051 §9)
-constexpr result<imap::mailbox_attr_list> mbx_list_attributes(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::mailbox_attr_list> mbx_list_attributes(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "\"(\" [mbx-list-flags] \")\"");
     if (s.consume(')')) return imap::mailbox_attr_list{};
     auto l = mbx_list_flags(s, opts);
@@ -576,7 +577,7 @@ constexpr result<imap::mailbox_attr_list> mbx_list_attributes(scanner& s, const 
 
 } // namespace rules
 
-constexpr result<void> check_writable(const mailbox_attr_list& l) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const mailbox_attr_list& l) noexcept {
     bool sflag = false;
     for (auto a : l) {
         if (auto ok = check_writable(a); !ok) return ok;

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -30,7 +31,7 @@ namespace mailwire::imap {
 
 /// A UTF-8 mailbox name as RFC 6855 §3 allows it: well-formed UTF-8 without control
 /// characters (U+0000-001F, U+007F-009F) or U+2028/U+2029. invalid_syntax at the byte.
-constexpr result<void> check_utf8_mailbox_name(std::string_view name) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_utf8_mailbox_name(std::string_view name) noexcept {
     for (std::size_t i = 0; i < name.size();) {
         const auto d = utf8::next(name, i);
         if (d.len == 0) return fail(errc::invalid_syntax, i, "UTF-8 mailbox name");
@@ -80,7 +81,7 @@ struct mailbox {
 
 /// A mailbox to write, from its name as sent on the wire (modified UTF-7, or UTF-8 when
 /// ctx.utf8), in the cheapest astring form. Borrows `wire_name`.
-constexpr result<mailbox> make_mailbox(std::string_view wire_name, string_context ctx = {}) noexcept {
+MAILWIRE_LAZY constexpr result<mailbox> make_mailbox(std::string_view wire_name, string_context ctx = {}) noexcept {
     ctx.rule = string_rule::astring;
     auto v = string_value::from_content(wire_name, ctx);
     if (!v) return v.error();
@@ -111,7 +112,7 @@ namespace rules {
 /// With syn.utf8 in strict mode a literal name must be UTF-8 too, as a quoted one must
 /// (strict_violation at the first bad byte); the RFC 6855 code point limits are checked
 /// by decode_to().
-constexpr result<imap::mailbox> mailbox(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::mailbox> mailbox(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     auto v = astring(s, opts, syn);
     if (!v) return v.error();
     if (syn.utf8 && opts.strict() && v->form == string_form::literal) {
@@ -126,7 +127,7 @@ constexpr result<imap::mailbox> mailbox(scanner& s, const parse_options& opts = 
 
 /// Writable when the name is writable in its form, is not NIL, and `inbox` tells the
 /// truth (it would be re-derived when parsed back).
-constexpr result<void> check_writable(const mailbox& m) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const mailbox& m) noexcept {
     if (m.name.is_nil()) return unsafe("mailbox: a name, not NIL");
     if (auto ok = check_writable(m.name); !ok) return ok;
     if (m.inbox != m.name.iequals("INBOX")) return unsafe("mailbox: inbox set exactly when the name is INBOX");

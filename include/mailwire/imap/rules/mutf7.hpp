@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/result.hpp>
 
@@ -40,7 +41,7 @@ struct code_point {
 ///   UTF8-4 = %xF0 %x90-BF 2( UTF8-tail ) / %xF1-F3 3( UTF8-tail ) /
 ///            %xF4 %x80-8F 2( UTF8-tail )
 /// so overlong forms, surrogates and values above U+10FFFF are refused.
-constexpr code_point next(std::string_view s, std::size_t i) noexcept {
+MAILWIRE_LAZY constexpr code_point next(std::string_view s, std::size_t i) noexcept {
     if (i >= s.size()) return {};
     const auto b0 = static_cast<unsigned char>(s[i]);
     if (b0 < 0x80) return {b0, 1};
@@ -67,7 +68,7 @@ constexpr code_point next(std::string_view s, std::size_t i) noexcept {
 }
 
 /// Length of the longest prefix of `s` that is valid UTF-8.
-constexpr std::size_t valid_prefix(std::string_view s) noexcept {
+MAILWIRE_LAZY constexpr std::size_t valid_prefix(std::string_view s) noexcept {
     std::size_t i = 0;
     while (i < s.size()) {
         const auto d = next(s, i);
@@ -77,7 +78,7 @@ constexpr std::size_t valid_prefix(std::string_view s) noexcept {
     return i;
 }
 
-constexpr bool valid(std::string_view s) noexcept { return valid_prefix(s) == s.size(); }
+MAILWIRE_LAZY constexpr bool valid(std::string_view s) noexcept { return valid_prefix(s) == s.size(); }
 
 /// Appends the UTF-8 encoding of a scalar value (precondition: not a surrogate, <= U+10FFFF).
 template <class Out>
@@ -108,7 +109,7 @@ inline constexpr std::string_view mutf7_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
 
 /// The 6-bit value of a modified BASE64 character, or -1.
-constexpr int mutf7_b64_value(char c) noexcept {
+MAILWIRE_LAZY constexpr int mutf7_b64_value(char c) noexcept {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
     if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -118,7 +119,7 @@ constexpr int mutf7_b64_value(char c) noexcept {
 }
 
 /// Printable US-ASCII, the characters that must represent themselves (RFC 3501 §5.1.3).
-constexpr bool mutf7_direct(char32_t c) noexcept { return c >= 0x20 && c <= 0x7E; }
+MAILWIRE_LAZY constexpr bool mutf7_direct(char32_t c) noexcept { return c >= 0x20 && c <= 0x7E; }
 
 /// A sink that only counts, for validation without output.
 struct count_sink {
@@ -203,7 +204,7 @@ constexpr result<void> mutf7_decode_to(std::string_view in, Out& out) {
 }
 
 /// True when `in` is valid modified UTF-7.
-constexpr bool mutf7_valid(std::string_view in) noexcept {
+MAILWIRE_LAZY constexpr bool mutf7_valid(std::string_view in) noexcept {
     detail::count_sink sink;
     return mutf7_decode_to(in, sink).has_value();
 }
@@ -257,7 +258,7 @@ constexpr result<void> mutf7_encode_to(std::string_view utf8_in, Out& out) {
 }
 
 /// True when a UTF-8 name needs no encoding: printable US-ASCII without "&".
-constexpr bool mutf7_is_plain(std::string_view s) noexcept {
+MAILWIRE_LAZY constexpr bool mutf7_is_plain(std::string_view s) noexcept {
     for (char c : s)
         if (c == '&' || !detail::mutf7_direct(static_cast<unsigned char>(c))) return false;
     return true;

@@ -61,6 +61,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -88,7 +89,7 @@ struct nesting_guard {
 /// One level, for the life of a scope that entered it.
 inline constexpr std::size_t one_level = 1;
 /// Takes one level of the budget, or says no (the level is then not taken).
-constexpr bool enter_nesting(std::size_t& depth, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr bool enter_nesting(std::size_t& depth, const parse_options& opts) noexcept {
     if (depth >= opts.depth_limit()) return false;
     ++depth;
     return true;
@@ -127,7 +128,7 @@ struct partial_range {
     friend constexpr bool operator==(const partial_range&, const partial_range&) = default;
 };
 
-constexpr result<void> check_writable(const partial_range& r) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const partial_range& r) noexcept {
     if (r.from == 0 || r.to == 0) return unsafe("partial-range: nz-numbers");
     return {};
 }
@@ -138,7 +139,7 @@ constexpr result<void> check_writable(const partial_range& r) noexcept {
 enum class modseq_entry_type : std::uint8_t { none, priv, shared, all };
 
 /// "priv", "shared", "all" (as RFC 7162 spells them), "" for none.
-constexpr std::string_view to_string(modseq_entry_type t) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(modseq_entry_type t) noexcept {
     switch (t) {
     case modseq_entry_type::none: return "";
     case modseq_entry_type::priv: return "priv";
@@ -162,7 +163,7 @@ enum class search_return_kind : std::uint8_t {
 };
 
 /// The wire name of a known option; "" for extension.
-constexpr std::string_view to_string(search_return_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(search_return_kind k) noexcept {
     switch (k) {
     case search_return_kind::min: return "MIN";
     case search_return_kind::max: return "MAX";
@@ -196,7 +197,7 @@ struct search_return_opt {
 
 namespace detail {
 struct search_access;
-constexpr result<search_return_opt> return_opt(scanner& s, std::size_t& depth, const parse_options& opts, session_syntax syn) noexcept;
+MAILWIRE_LAZY constexpr result<search_return_opt> return_opt(scanner& s, std::size_t& depth, const parse_options& opts, session_syntax syn) noexcept;
 } // namespace detail
 
 /// search-return-opts: whether "RETURN (...)" was given and the validated text between its
@@ -387,18 +388,18 @@ inline constexpr search_key_info search_keys[] = {
 inline constexpr std::size_t search_key_count = sizeof(search_keys) / sizeof(search_keys[0]);
 static_assert(static_cast<std::size_t>(search_key_kind::x_gm_labels) + 1 == search_key_count);
 
-constexpr const search_key_info& key_info(search_key_kind k) noexcept {
+MAILWIRE_LAZY constexpr const search_key_info& key_info(search_key_kind k) noexcept {
     const auto i = static_cast<std::size_t>(k);
     return search_keys[i < search_key_count ? i : 0];
 }
 } // namespace detail
 
 /// The canonical name of a key ("FLAGGED", "X-GM-RAW"); "" for sequence_set and list.
-constexpr std::string_view to_string(search_key_kind k) noexcept { return detail::key_info(k).name; }
+MAILWIRE_LAZY constexpr std::string_view to_string(search_key_kind k) noexcept { return detail::key_info(k).name; }
 /// What follows the key's name.
-constexpr search_operand operand_of(search_key_kind k) noexcept { return detail::key_info(k).operand; }
+MAILWIRE_LAZY constexpr search_operand operand_of(search_key_kind k) noexcept { return detail::key_info(k).operand; }
 /// Whether the key has child keys (NOT, OR, FUZZY, a list).
-constexpr bool is_compound(search_key_kind k) noexcept {
+MAILWIRE_LAZY constexpr bool is_compound(search_key_kind k) noexcept {
     const auto o = operand_of(k);
     return o == search_operand::key || o == search_operand::two_keys || o == search_operand::keys;
 }
@@ -589,13 +590,13 @@ namespace rules {
 ///                       ;; Is a valid RFC 3501 "atom".
 /// tagged-label-fchar  = ALPHA / "-" / "_" / "."
 /// tagged-label-char   = tagged-label-fchar / DIGIT / ":"       (RFC 4466 §3, RFC 9051 §9)
-constexpr result<std::string_view> tagged_ext_label(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> tagged_ext_label(scanner& s) noexcept {
     if (s.at_end() || !imap::detail::tagged_label_fchar(s.peek())) return s.error(errc::invalid_syntax, "tagged-ext-label");
     return s.take_while(imap::detail::tagged_label_char);
 }
 
 /// partial-range-first = nz-number ":" nz-number                        (RFC 9394 §4)
-constexpr result<imap::partial_range> partial_range_first(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::partial_range> partial_range_first(scanner& s) noexcept {
     auto a = nz_number(s);
     if (!a) return a.error();
     if (!s.consume(':')) return s.error(errc::invalid_syntax, "\":\"");
@@ -605,7 +606,7 @@ constexpr result<imap::partial_range> partial_range_first(scanner& s) noexcept {
 }
 
 /// partial-range-last = MINUS nz-number ":" MINUS nz-number            (RFC 9394 §4)
-constexpr result<imap::partial_range> partial_range_last(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::partial_range> partial_range_last(scanner& s) noexcept {
     if (!s.consume('-')) return s.error(errc::invalid_syntax, "\"-\"");
     auto a = nz_number(s);
     if (!a) return a.error();
@@ -619,13 +620,13 @@ constexpr result<imap::partial_range> partial_range_last(scanner& s) noexcept {
 /// partial-range = partial-range-first / partial-range-last            (RFC 9394 §4)
 /// Not RFC 9051's `partial-range = number64 ["." nz-number64]`, which is the IMAP URL
 /// rule (RFC 5092) and appears in no command.
-constexpr result<imap::partial_range> partial_range(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::partial_range> partial_range(scanner& s) noexcept {
     if (s.peek_is('-')) return partial_range_last(s);
     return partial_range_first(s);
 }
 
 /// modifier-partial = "PARTIAL" SP partial-range                       (RFC 9394 §4)
-constexpr result<imap::partial_range> modifier_partial(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::partial_range> modifier_partial(scanner& s) noexcept {
     if (!s.consume_ci("PARTIAL")) return s.error(errc::invalid_syntax, "\"PARTIAL\"");
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     return partial_range(s);
@@ -633,7 +634,7 @@ constexpr result<imap::partial_range> modifier_partial(scanner& s) noexcept {
 
 /// tagged-ext-simple = sequence-set / number / number64    (RFC 9051 §9; RFC 4466 §3)
 /// tagged-ext-simple =/ partial-range-last                             (RFC 9394 §4)
-constexpr result<void> tagged_ext_simple(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<void> tagged_ext_simple(scanner& s, const parse_options& opts = {}) noexcept {
     if (s.peek_is('-')) {
         auto r = partial_range_last(s);
         if (!r) return r.error();
@@ -659,7 +660,7 @@ constexpr result<void> tagged_ext_simple(scanner& s, const parse_options& opts =
 ///                   "(" tagged-ext-comp ")"                (RFC 9051 §9; RFC 4466 §3)
 /// Read as: item *(SP item), item = astring / "(" tagged-ext-comp ")". Nested groups are
 /// read by this one loop, not by recursion (see max_depth_ceiling).
-constexpr result<void> tagged_ext_comp(scanner& s, std::size_t& depth, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<void> tagged_ext_comp(scanner& s, std::size_t& depth, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     // Items read so far in each group open here (level 0: the caller's).
     std::size_t counts[max_depth_ceiling + 1];
     std::size_t level = 0;
@@ -687,7 +688,7 @@ constexpr result<void> tagged_ext_comp(scanner& s, std::size_t& depth, const par
 
 /// tagged-ext-val = tagged-ext-simple / "(" [tagged-ext-comp] ")"
 ///                                                         (RFC 9051 §9; RFC 4466 §3)
-constexpr result<imap::tagged_ext_val> tagged_ext_val(scanner& s, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY constexpr result<imap::tagged_ext_val> tagged_ext_val(scanner& s, std::size_t& depth, const parse_options& opts = {},
                                                    session_syntax syn = {}) noexcept {
     const std::size_t start = s.pos();
     if (s.peek_is('(')) {
@@ -707,7 +708,7 @@ constexpr result<imap::tagged_ext_val> tagged_ext_val(scanner& s, std::size_t& d
 ///                      ;; Positive unsigned 63-bit integer (mod-sequence)
 ///                      ;; (1 <= n <= 9,223,372,036,854,775,807)          (RFC 7162 §7)
 /// Zero is number_out_of_range.
-constexpr result<std::uint64_t> mod_sequence_value(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint64_t> mod_sequence_value(scanner& s) noexcept {
     const std::size_t start = s.pos();
     auto v = mailwire::detail::digits(s, INT64_MAX, "mod-sequence-value");
     if (!v) return v.error();
@@ -716,7 +717,7 @@ constexpr result<std::uint64_t> mod_sequence_value(scanner& s) noexcept {
 }
 
 /// mod-sequence-valzer = "0" / mod-sequence-value                       (RFC 7162 §7)
-constexpr result<std::uint64_t> mod_sequence_valzer(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint64_t> mod_sequence_valzer(scanner& s) noexcept {
     return mailwire::detail::digits(s, INT64_MAX, "mod-sequence-valzer");
 }
 
@@ -728,7 +729,7 @@ constexpr result<std::uint64_t> mod_sequence_valzer(scanner& s) noexcept {
 /// attr-flag-keyword   = atom                                          (RFC 7162 §7)
 /// A quoted string (its "\\" is an escaped backslash) whose content is "/flags/" and a
 /// flag; otherwise invalid_syntax at the opening DQUOTE.
-constexpr result<string_value> entry_name(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> entry_name(scanner& s, const parse_options& opts = {}) noexcept {
     const std::size_t start = s.pos();
     auto q = quoted(s, opts);
     if (!q) return q.error();
@@ -748,7 +749,7 @@ constexpr result<string_value> entry_name(scanner& s, const parse_options& opts 
 
 /// entry-type-resp = "priv" / "shared"
 /// entry-type-req  = entry-type-resp / "all"                           (RFC 7162 §7)
-constexpr result<modseq_entry_type> entry_type_req(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<modseq_entry_type> entry_type_req(scanner& s) noexcept {
     const std::size_t start = s.pos();
     const auto w = s.take_while(chars::alpha);
     if (chars::iequals(w, "priv")) return modseq_entry_type::priv;
@@ -759,7 +760,7 @@ constexpr result<modseq_entry_type> entry_type_req(scanner& s) noexcept {
 
 /// objectid = 1*255(ALPHA / DIGIT / "_" / "-")                          (RFC 8474 §7)
 /// More than 255 characters is invalid_syntax at the 256th.
-constexpr result<std::string_view> objectid(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::string_view> objectid(scanner& s) noexcept {
     const std::size_t start = s.pos();
     const auto id = s.take_while(imap::detail::objectid_char);
     if (id.empty()) return s.error(errc::invalid_syntax, "objectid");
@@ -770,7 +771,7 @@ constexpr result<std::string_view> objectid(scanner& s) noexcept {
 /// charset = atom / quoted                                  (RFC 9051 §9; RFC 4466 §3)
 /// RFC 3501 §9 has `"CHARSET" SP astring`, a superset (adds literals and "]"); that is
 /// what is accepted.
-constexpr result<string_value> charset(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> charset(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (s.at_end() || s.peek() == ' ' || s.peek() == ')') return s.error(errc::invalid_syntax, "charset");
     return astring(s, opts, syn);
 }
@@ -780,7 +781,7 @@ constexpr result<string_value> charset(scanner& s, const parse_options& opts = {
 /// search-mod-params = tagged-ext-val                        (RFC 9051 §9; RFC 4466 §3)
 /// Params are taken only when what follows the SP can start a tagged-ext-val ("(",
 /// a digit, "*", "$", "-" and a digit); otherwise the SP separates the next option.
-constexpr result<imap::search_return_opt> search_ret_opt_ext(scanner& s, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY constexpr result<imap::search_return_opt> search_ret_opt_ext(scanner& s, std::size_t& depth, const parse_options& opts = {},
                                                     session_syntax syn = {}) noexcept {
     auto name = tagged_ext_label(s);
     if (!name) return name.error();
@@ -805,7 +806,7 @@ constexpr result<imap::search_return_opt> search_ret_opt_ext(scanner& s, std::si
 /// search-return-opt =/ "RELEVANCY"                                    (RFC 6203 §7)
 /// Names are case-insensitive and matched as whole labels ("MINIMUM" is an extension).
 /// The known options take no parameters except PARTIAL's range, so "MIN 5" fails at "5".
-constexpr result<imap::search_return_opt> search_return_opt(scanner& s, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY constexpr result<imap::search_return_opt> search_return_opt(scanner& s, std::size_t& depth, const parse_options& opts = {},
                                                    session_syntax syn = {}) noexcept {
     return imap::detail::return_opt(s, depth, opts, syn);
 }
@@ -813,7 +814,7 @@ constexpr result<imap::search_return_opt> search_return_opt(scanner& s, std::siz
 /// search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"
 ///                                                (RFC 9051 §9; RFC 4466 §3; note the SP
 ///                                                 before "RETURN" belongs to the rule)
-constexpr result<imap::search_return_opts> search_return_opts(scanner& s, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY constexpr result<imap::search_return_opts> search_return_opts(scanner& s, std::size_t& depth, const parse_options& opts = {},
                                                            session_syntax syn = {}) noexcept {
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     if (!s.consume_ci("RETURN")) return s.error(errc::invalid_syntax, "\"RETURN\"");
@@ -837,7 +838,7 @@ constexpr result<imap::search_return_opts> search_return_opts(scanner& s, std::s
 /// search-modsequence = "MODSEQ" [search-modseq-ext] SP mod-sequence-valzer
 /// search-modseq-ext  = SP entry-name SP entry-type-req                (RFC 7162 §7)
 /// Fills the operands of a MODSEQ node after its name.
-constexpr result<void> search_modsequence(scanner& s, imap::search_node& node, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<void> search_modsequence(scanner& s, imap::search_node& node, const parse_options& opts = {}) noexcept {
     if (!s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
     if (s.peek_is('"')) {
         auto n = entry_name(s, opts);
@@ -857,7 +858,7 @@ constexpr result<void> search_modsequence(scanner& s, imap::search_node& node, c
 
 /// The operands of a key that has no child keys (all but NOT, OR, FUZZY and "(" ... ")"),
 /// after its name, into `n`.
-inline result<void> search_key_operands(scanner& s, imap::search_node& n, search_operand op, const parse_options& opts,
+MAILWIRE_LAZY inline result<void> search_key_operands(scanner& s, imap::search_node& n, search_operand op, const parse_options& opts,
                                         session_syntax syn) noexcept {
     if (op == search_operand::modseq) return search_modsequence(s, n, opts);
     if (op != search_operand::none && !s.consume(' ')) return s.error(errc::invalid_syntax, "SP");
@@ -957,7 +958,7 @@ inline result<void> search_key_operands(scanner& s, imap::search_node& n, search
 /// are read by this one loop, not by recursion: the compound keys still open are kept
 /// in a fixed array (at most max_depth_ceiling of them), so the stack it uses does not
 /// grow with the nesting.
-inline result<void> search_key(scanner& s, imap::search_program& out, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<void> search_key(scanner& s, imap::search_program& out, std::size_t& depth, const parse_options& opts = {},
                                session_syntax syn = {}) noexcept {
     struct open_key {
         std::uint32_t index; ///< the compound node
@@ -1035,7 +1036,7 @@ inline result<void> search_key(scanner& s, imap::search_program& out, std::size_
 /// RFC 3501: ["CHARSET" SP astring] 1*(SP search-key), the same bytes after SEARCH.
 /// Clears `out`, then fills it; on failure its contents are unspecified. More than
 /// opts.max_list top-level keys is limit_exceeded.
-inline result<void> search_program(scanner& s, imap::search_program& out, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<void> search_program(scanner& s, imap::search_program& out, std::size_t& depth, const parse_options& opts = {},
                                    session_syntax syn = {}) noexcept {
     out.clear();
     const std::size_t start = s.pos();
@@ -1060,7 +1061,7 @@ inline result<void> search_program(scanner& s, imap::search_program& out, std::s
 } // namespace rules
 
 namespace detail {
-constexpr result<search_return_opt> return_opt(scanner& s, std::size_t& depth, const parse_options& opts, session_syntax syn) noexcept {
+MAILWIRE_LAZY_DEFINITION constexpr result<search_return_opt> return_opt(scanner& s, std::size_t& depth, const parse_options& opts, session_syntax syn) noexcept {
     const std::size_t start = s.pos();
     auto name = rules::tagged_ext_label(s);
     if (!name) return s.error(errc::invalid_syntax, "search-return-opt");
@@ -1117,7 +1118,7 @@ struct search_arguments {
 
 /// search = "SEARCH" [search-return-opts] SP search-program   (RFC 9051 §9): the part
 /// after "SEARCH", from its SP. The depth budget continues from `depth`.
-inline result<void> parse_search_arguments(scanner& s, search_arguments& out, std::size_t& depth, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<void> parse_search_arguments(scanner& s, search_arguments& out, std::size_t& depth, const parse_options& opts = {},
                                            session_syntax syn = {}) noexcept {
     out.ret = search_return_opts{};
     if (s.peek_is(' ') && chars::istarts_with(s.rest().substr(1), "RETURN ")) {
@@ -1130,7 +1131,7 @@ inline result<void> parse_search_arguments(scanner& s, search_arguments& out, st
 }
 
 /// The whole of `text` as SEARCH's arguments (leading SP included, see above).
-inline result<void> parse_search_arguments(std::string_view text, search_arguments& out, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<void> parse_search_arguments(std::string_view text, search_arguments& out, const parse_options& opts = {},
                                            session_syntax syn = {}) noexcept {
     scanner s(text);
     std::size_t depth = 0;
@@ -1140,7 +1141,7 @@ inline result<void> parse_search_arguments(std::string_view text, search_argumen
 }
 
 /// The whole of `text` as a search-program (no leading SP).
-inline result<void> parse_search_program(std::string_view text, search_program& prog, const parse_options& opts = {},
+MAILWIRE_LAZY inline result<void> parse_search_program(std::string_view text, search_program& prog, const parse_options& opts = {},
                                          session_syntax syn = {}) noexcept {
     scanner s(text);
     std::size_t depth = 0;
@@ -1151,7 +1152,7 @@ inline result<void> parse_search_program(std::string_view text, search_program& 
 
 // ---- check_writable --------------------------------------------------------------------
 
-constexpr result<void> check_writable(const tagged_ext_val& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const tagged_ext_val& v) noexcept {
     if (v.text.empty()) return unsafe("tagged-ext-val: empty");
     scanner s(v.text);
     std::size_t depth = 0;
@@ -1160,7 +1161,7 @@ constexpr result<void> check_writable(const tagged_ext_val& v) noexcept {
     return {};
 }
 
-constexpr result<void> check_writable(const search_return_opt& o) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const search_return_opt& o) noexcept {
     switch (o.kind) {
     case search_return_kind::partial: return check_writable(o.range);
     case search_return_kind::extension: {
@@ -1177,10 +1178,10 @@ constexpr result<void> check_writable(const search_return_opt& o) noexcept {
     }
 }
 
-constexpr result<void> check_writable(const search_return_opts&) noexcept { return {}; } // validated when built
+MAILWIRE_LAZY constexpr result<void> check_writable(const search_return_opts&) noexcept { return {}; } // validated when built
 
 namespace detail {
-constexpr bool valid_entry_flag_name(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr bool valid_entry_flag_name(const string_value& v) noexcept {
     if (v.form != string_form::quoted) return false;
     auto it = v.chars().begin();
     const auto end = v.chars().end();
@@ -1194,11 +1195,11 @@ constexpr bool valid_entry_flag_name(const string_value& v) noexcept {
         if (!chars::atom_char(*it)) return false;
     return true;
 }
-constexpr bool search_writable_astring(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr bool search_writable_astring(const string_value& v) noexcept {
     return v.form != string_form::nil && v.form != string_form::literal8 && check_writable(v).has_value();
 }
 /// Checks one node's operands (not its children).
-constexpr result<void> check_search_leaf(const search_node& n) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_search_leaf(const search_node& n) noexcept {
     switch (operand_of(n.kind)) {
     case search_operand::none:
     case search_operand::key:
@@ -1243,7 +1244,7 @@ constexpr result<void> check_search_leaf(const search_node& n) noexcept {
 /// Checks the subtree at `i`; returns the index after it. The tree is walked without
 /// recursion (detail::walk_tree); deeper than search_max_write_depth compound keys (more
 /// than the parser reads) is refused.
-constexpr result<std::uint32_t> check_search_key(std::span<const search_node> nodes, std::uint32_t i) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint32_t> check_search_key(std::span<const search_node> nodes, std::uint32_t i) noexcept {
     struct checker {
         std::span<const search_node> nodes;
         parse_error err{};
@@ -1293,19 +1294,19 @@ constexpr result<std::uint32_t> check_search_key(std::span<const search_node> no
 
 /// A node on its own is writable when it is a leaf key (compound keys are written
 /// through search_key_view or search_program, which know their children).
-constexpr result<void> check_writable(const search_node& n) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const search_node& n) noexcept {
     if (static_cast<std::size_t>(n.kind) >= detail::search_key_count) return unsafe("search-key: kind");
     if (is_compound(n.kind) || n.children != 0) return unsafe("search-key: a compound key needs its children (use search_key_view)");
     return detail::check_search_leaf(n);
 }
 
-constexpr result<void> check_writable(const search_key_view& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const search_key_view& v) noexcept {
     auto r = detail::check_search_key(v.nodes(), v.index());
     if (!r) return r.error();
     return {};
 }
 
-inline result<void> check_writable(const search_program& p) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const search_program& p) noexcept {
     if (p.has_charset && !detail::search_writable_astring(p.charset)) return unsafe("CHARSET: astring");
     if (p.nodes.empty()) return unsafe("search-program: at least one search-key");
     if (p.nodes.size() >= UINT32_MAX) return unsafe("search-program: too many keys");
@@ -1318,7 +1319,7 @@ inline result<void> check_writable(const search_program& p) noexcept {
     return {};
 }
 
-inline result<void> check_writable(const search_arguments& a) noexcept {
+MAILWIRE_LAZY inline result<void> check_writable(const search_arguments& a) noexcept {
     if (auto ok = check_writable(a.ret); !ok) return ok;
     return check_writable(a.program);
 }

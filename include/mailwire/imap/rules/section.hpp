@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -37,7 +38,7 @@ namespace mailwire::imap {
 namespace detail {
 /// Options for re-reading text this library has already validated: lenient (a superset
 /// of strict) and without limits, so iteration never fails on what parsing accepted.
-constexpr parse_options rules_reread_options() noexcept { return parse_options::make_unlimited(); }
+MAILWIRE_LAZY constexpr parse_options rules_reread_options() noexcept { return parse_options::make_unlimited(); }
 struct section_access;
 } // namespace detail
 
@@ -197,7 +198,7 @@ enum class section_text_kind : std::uint8_t {
 };
 
 /// The wire spelling: "", "HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT", "MIME".
-constexpr std::string_view to_string(section_text_kind k) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(section_text_kind k) noexcept {
     switch (k) {
     case section_text_kind::none: return "";
     case section_text_kind::header: return "HEADER";
@@ -241,7 +242,7 @@ struct section_access {
     static constexpr header_list headers(std::string_view t) noexcept { return header_list(t); }
 };
 /// Whether the input continues with a section-msgtext keyword (HEADER... or TEXT).
-constexpr bool starts_msgtext(const scanner& s) noexcept {
+MAILWIRE_LAZY constexpr bool starts_msgtext(const scanner& s) noexcept {
     return chars::istarts_with(s.rest(), "HEADER") || chars::istarts_with(s.rest(), "TEXT");
 }
 } // namespace detail
@@ -252,21 +253,21 @@ namespace rules {
 ///               ; Unsigned 63-bit integer (0 < n <= 9,223,372,036,854,775,807)  (RFC 9051 §9)
 /// Zero is number_out_of_range, a leading zero before other digits invalid_syntax (as
 /// core nz_number).
-constexpr result<std::uint64_t> nz_number64(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<std::uint64_t> nz_number64(scanner& s) noexcept {
     if (s.peek_is('0'))
         return s.error(chars::digit(s.peek(1)) ? errc::invalid_syntax : errc::number_out_of_range, "nz-number64");
     return mailwire::detail::digits(s, INT64_MAX, "nz-number64");
 }
 
 /// header-fld-name = astring                               (RFC 9051 §9; same in RFC 3501)
-constexpr result<string_value> header_fld_name(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> header_fld_name(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     return astring(s, opts, syn);
 }
 
 /// header-list = "(" header-fld-name *(SP header-fld-name) ")"
 ///                                                         (RFC 9051 §9; same in RFC 3501)
 /// More than opts.max_list names is limit_exceeded at the name that exceeds it.
-constexpr result<imap::header_list> header_list(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::header_list> header_list(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (!s.consume('(')) return s.error(errc::invalid_syntax, "header-list");
     const std::size_t start = s.pos();
     std::size_t count = 0;
@@ -284,7 +285,7 @@ constexpr result<imap::header_list> header_list(scanner& s, const parse_options&
 /// section-part = nz-number *("." nz-number)              (RFC 9051 §9; same in RFC 3501)
 /// Stops before a "." that is not followed by a digit (it starts a section-text). More
 /// than opts.max_list numbers is limit_exceeded.
-constexpr result<imap::section_part> section_part(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::section_part> section_part(scanner& s, const parse_options& opts = {}) noexcept {
     const std::size_t start = s.pos();
     if (s.at_end() || !chars::digit(s.peek())) return s.error(errc::invalid_syntax, "section-part");
     std::size_t count = 0;
@@ -301,7 +302,7 @@ constexpr result<imap::section_part> section_part(scanner& s, const parse_option
 /// section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT"
 ///                                                         (RFC 9051 §9; same in RFC 3501)
 /// Returns a section with no part.
-constexpr result<imap::section> section_msgtext(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::section> section_msgtext(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     imap::section r;
     if (s.consume_ci("HEADER.FIELDS.NOT")) r.text = section_text_kind::header_fields_not;
     else if (s.consume_ci("HEADER.FIELDS")) r.text = section_text_kind::header_fields;
@@ -318,7 +319,7 @@ constexpr result<imap::section> section_msgtext(scanner& s, const parse_options&
 }
 
 /// section-text = section-msgtext / "MIME"                 (RFC 9051 §9; same in RFC 3501)
-constexpr result<imap::section> section_text(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::section> section_text(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (s.consume_ci("MIME")) {
         imap::section r;
         r.text = section_text_kind::mime;
@@ -331,7 +332,7 @@ constexpr result<imap::section> section_text(scanner& s, const parse_options& op
 /// section-spec = section-msgtext / (section-part ["." section-text])
 ///                                                         (RFC 9051 §9; same in RFC 3501)
 /// "MIME" needs a section-part before it ("[MIME]" is invalid_syntax at the "M").
-constexpr result<imap::section> section_spec(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::section> section_spec(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (s.at_end() || !chars::digit(s.peek())) {
         if (!imap::detail::starts_msgtext(s)) return s.error(errc::invalid_syntax, "section-spec");
         return section_msgtext(s, opts, syn);
@@ -349,7 +350,7 @@ constexpr result<imap::section> section_spec(scanner& s, const parse_options& op
 }
 
 /// section = "[" [section-spec] "]"                        (RFC 9051 §9; same in RFC 3501)
-constexpr result<imap::section> section(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::section> section(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (!s.consume('[')) return s.error(errc::invalid_syntax, "section");
     if (s.consume(']')) return imap::section{};
     auto r = section_spec(s, opts, syn);
@@ -359,7 +360,7 @@ constexpr result<imap::section> section(scanner& s, const parse_options& opts = 
 }
 
 /// section-binary = "[" [section-part] "]"                  (RFC 3516 §4.2, RFC 9051 §9)
-constexpr result<imap::section_binary> section_binary(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::section_binary> section_binary(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.consume('[')) return s.error(errc::invalid_syntax, "section-binary");
     if (s.consume(']')) return imap::section_binary{};
     auto p = section_part(s, opts);
@@ -370,7 +371,7 @@ constexpr result<imap::section_binary> section_binary(scanner& s, const parse_op
 
 /// partial = "<" number64 "." nz-number64 ">"               (RFC 9051 §9)
 /// RFC 3501 §9 / RFC 3516 §4.2: "<" number "." nz-number ">" (a subset).
-constexpr result<imap::partial> partial(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::partial> partial(scanner& s) noexcept {
     if (!s.consume('<')) return s.error(errc::invalid_syntax, "partial");
     auto off = number64(s);
     if (!off) return off.error();
@@ -403,12 +404,12 @@ constexpr result<header_list> header_list::parse(std::string_view inside, const 
 
 // ---- check_writable --------------------------------------------------------------------
 
-constexpr result<void> check_writable(const section_part&) noexcept { return {}; } // validated when built
-constexpr result<void> check_writable(const header_list&) noexcept { return {}; } // validated when built
+MAILWIRE_LAZY constexpr result<void> check_writable(const section_part&) noexcept { return {}; } // validated when built
+MAILWIRE_LAZY constexpr result<void> check_writable(const header_list&) noexcept { return {}; } // validated when built
 
 /// Refuses what does not re-parse to the same section: MIME without a part, HEADER.FIELDS
 /// without names, names on a specifier that takes none.
-constexpr result<void> check_writable(const section& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const section& v) noexcept {
     const bool wants_fields = v.text == section_text_kind::header_fields || v.text == section_text_kind::header_fields_not;
     if (static_cast<unsigned>(v.text) > static_cast<unsigned>(section_text_kind::mime)) return unsafe("section: text kind");
     if (v.text == section_text_kind::mime && v.part.empty()) return unsafe("section: MIME needs a section-part");
@@ -416,8 +417,8 @@ constexpr result<void> check_writable(const section& v) noexcept {
     if (!wants_fields && !v.fields.empty()) return unsafe("section: a header-list only after HEADER.FIELDS");
     return {};
 }
-constexpr result<void> check_writable(const section_binary&) noexcept { return {}; }
-constexpr result<void> check_writable(const partial& p) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const section_binary&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const partial& p) noexcept {
     if (p.offset > static_cast<std::uint64_t>(INT64_MAX)) return unsafe("partial: offset is a number64");
     if (p.length == 0 || p.length > static_cast<std::uint64_t>(INT64_MAX)) return unsafe("partial: length is an nz-number64");
     return {};

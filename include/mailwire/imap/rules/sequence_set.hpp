@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -175,7 +176,7 @@ namespace rules {
 
 /// seq-number = nz-number / "*"                              (RFC 9051 §9; same in RFC 3501)
 /// Zero is number_out_of_range, a leading zero invalid_syntax (core nz_number).
-constexpr result<imap::seq_number> seq_number(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::seq_number> seq_number(scanner& s) noexcept {
     if (s.consume('*')) return imap::seq_number::star();
     if (!chars::digit(s.peek()) || s.at_end()) return s.error(errc::invalid_syntax, "seq-number");
     auto n = nz_number(s);
@@ -184,7 +185,7 @@ constexpr result<imap::seq_number> seq_number(scanner& s) noexcept {
 }
 
 /// seq-range = seq-number ":" seq-number                     (RFC 9051 §9; same in RFC 3501)
-constexpr result<imap::seq_range> seq_range(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::seq_range> seq_range(scanner& s) noexcept {
     auto a = seq_number(s);
     if (!a) return a.error();
     if (!s.consume(':')) return s.error(errc::invalid_syntax, "\":\"");
@@ -200,7 +201,7 @@ constexpr result<imap::seq_range> seq_range(scanner& s) noexcept {
 /// follows it; RFC 3501's `*("," sequence-set)` would also allow "$,1", which no
 /// example uses. Empty elements and a trailing comma are invalid_syntax where the
 /// element is missing; more than opts.max_list elements is limit_exceeded.
-constexpr result<imap::sequence_set> sequence_set(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::sequence_set> sequence_set(scanner& s, const parse_options& opts = {}) noexcept {
     const std::size_t start = s.pos();
     std::size_t count = 0;
     for (;;) {
@@ -223,10 +224,10 @@ constexpr result<sequence_set> sequence_set::parse(std::string_view text, const 
     return parse_all(text, [&](scanner& s) { return rules::sequence_set(s, opts); });
 }
 
-constexpr result<void> check_writable(const seq_number&) noexcept { return {}; }
-constexpr result<void> check_writable(const seq_range&) noexcept { return {}; }
-constexpr result<void> check_writable(const seq_item&) noexcept { return {}; }
-constexpr result<void> check_writable(const sequence_set& s) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const seq_number&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const seq_range&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const seq_item&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const sequence_set& s) noexcept {
     if (s.empty()) return unsafe("sequence-set: at least one element");
     return {};
 }

@@ -28,6 +28,7 @@
 
 #include <fmt/format.h>
 
+#include <mailwire/core/config.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
 #include <mailwire/core/format.hpp>
@@ -101,10 +102,10 @@ private:
 
 namespace detail {
 
-constexpr bool equal_chars(unescaped_view a, unescaped_view b) noexcept {
+MAILWIRE_LAZY constexpr bool equal_chars(unescaped_view a, unescaped_view b) noexcept {
     return mailwire::detail::elementwise_equal(a, b);
 }
-constexpr bool iequal_chars(unescaped_view a, std::string_view b) noexcept {
+MAILWIRE_LAZY constexpr bool iequal_chars(unescaped_view a, std::string_view b) noexcept {
     auto i = a.begin();
     std::size_t k = 0;
     for (; i != a.end() && k < b.size(); ++i, ++k)
@@ -112,7 +113,7 @@ constexpr bool iequal_chars(unescaped_view a, std::string_view b) noexcept {
     return i == a.end() && k == b.size();
 }
 /// Copies decoded characters to a buffer; limit_exceeded when it is too small.
-inline result<std::string_view> decode_into(unescaped_view v, std::string_view raw, bool escaped, std::span<char> buf) noexcept {
+MAILWIRE_LAZY inline result<std::string_view> decode_into(unescaped_view v, std::string_view raw, bool escaped, std::span<char> buf) noexcept {
     if (!escaped) return raw;
     std::size_t n = 0;
     for (char c : v) {
@@ -154,7 +155,7 @@ OutIt write_quoted(OutIt out, std::string_view raw, bool escaped) {
 }
 
 /// check_writable for quoted text: never CR, LF or NUL; escapes well formed.
-constexpr result<void> check_quoted(std::string_view raw, bool escaped) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_quoted(std::string_view raw, bool escaped) noexcept {
     for (std::size_t i = 0; i < raw.size(); ++i) {
         const char c = raw[i];
         if (c == '\r' || c == '\n' || c == '\0') return unsafe("quoted string without CR, LF or NUL", i);
@@ -186,13 +187,13 @@ struct atom {
     friend constexpr bool operator==(const atom&, const atom&) = default;
 };
 
-constexpr result<void> check_writable(const tag& t) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const tag& t) noexcept {
     if (t.text.empty()) return unsafe("tag: at least one character");
     const std::size_t bad = chars::tag_char.span(t.text);
     if (bad != t.text.size()) return unsafe("tag: ASTRING-CHAR other than \"+\"", bad);
     return {};
 }
-constexpr result<void> check_writable(const atom& a) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const atom& a) noexcept {
     if (a.text.empty()) return unsafe("atom: at least one character");
     const std::size_t bad = chars::atom_char.span(a.text);
     if (bad != a.text.size()) return unsafe("atom: ATOM-CHAR", bad);
@@ -232,7 +233,7 @@ struct quoted {
     }
 };
 
-constexpr result<void> check_writable(const quoted& q) noexcept { return detail::check_quoted(q.raw, q.escaped); }
+MAILWIRE_LAZY constexpr result<void> check_writable(const quoted& q) noexcept { return detail::check_quoted(q.raw, q.escaped); }
 
 // ---- literal ---------------------------------------------------------------------------
 
@@ -244,7 +245,7 @@ struct literal_header {
     friend constexpr bool operator==(const literal_header&, const literal_header&) = default;
 };
 
-constexpr result<void> check_writable(const literal_header&) noexcept { return {}; }
+MAILWIRE_LAZY constexpr result<void> check_writable(const literal_header&) noexcept { return {}; }
 
 /// A literal: a view of its payload (already in the caller's buffer; the framer put it
 /// there), plus how its header was written.
@@ -255,7 +256,7 @@ struct literal {
     friend constexpr bool operator==(const literal&, const literal&) = default;
 };
 
-constexpr result<void> check_writable(const literal& l) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const literal& l) noexcept {
     if (!l.binary)
         for (std::size_t i = 0; i < l.data.size(); ++i)
             if (l.data[i] == '\0') return unsafe("literal without NUL (NUL needs literal8)", i);
@@ -267,7 +268,7 @@ constexpr result<void> check_writable(const literal& l) noexcept {
 /// The form a string came in (or will be written in).
 enum class string_form : std::uint8_t { atom, quoted, literal, literal8, nil };
 
-constexpr std::string_view to_string(string_form f) noexcept {
+MAILWIRE_LAZY constexpr std::string_view to_string(string_form f) noexcept {
     switch (f) {
     case string_form::atom: return "atom";
     case string_form::quoted: return "quoted";
@@ -296,7 +297,7 @@ struct string_context {
 /// The cheapest valid form for `content`: atom (astring only), then quoted (TEXT-CHARs,
 /// plus UTF-8 when ctx.utf8), then literal, then literal8 (only for NUL, only when
 /// ctx.literal8). NUL without literal8 is unsafe_value at its offset.
-constexpr result<string_form> choose_form(std::string_view content, const string_context& ctx = {}) noexcept {
+MAILWIRE_LAZY constexpr result<string_form> choose_form(std::string_view content, const string_context& ctx = {}) noexcept {
     if (ctx.rule == string_rule::astring && !content.empty() && chars::astring_char.all_of(content))
         return string_form::atom;
     bool quotable = true;
@@ -392,7 +393,7 @@ struct string_value {
 
 /// Refuses what cannot be written as its form: an atom with a non-ASTRING-CHAR, CR/LF/NUL
 /// or broken escapes in a quoted string, NUL in a (non-8) literal.
-constexpr result<void> check_writable(const string_value& v) noexcept {
+MAILWIRE_LAZY constexpr result<void> check_writable(const string_value& v) noexcept {
     switch (v.form) {
     case string_form::atom: {
         if (v.text.empty()) return unsafe("atom: at least one character");
@@ -444,7 +445,7 @@ OutIt write_response_string(OutIt out, const string_value& v) {
 
 namespace detail {
 /// CRLF and the payload of a literal whose header is `h`.
-constexpr result<literal> literal_body(scanner& s, const literal_header& h, const parse_options& opts) noexcept {
+MAILWIRE_LAZY constexpr result<literal> literal_body(scanner& s, const literal_header& h, const parse_options& opts) noexcept {
     // Lenient: a bare LF after "{n}", as the framer accepts it (line-rewriting proxies).
     if (!s.consume("\r\n")) {
         if (!s.peek_is('\n')) return s.error(errc::invalid_syntax, "CRLF after literal header");
@@ -472,7 +473,7 @@ constexpr result<literal> literal_body(scanner& s, const literal_header& h, cons
 /// end): true when another item follows. Lenient mode accepts doubled SP and SP before the
 /// end (Exchange, Yahoo, iCloud, DavMail, Domino; SurgeMail in flag lists); strict mode
 /// rejects them.
-constexpr result<bool> more_items(scanner& s, const parse_options& opts, char close) noexcept {
+MAILWIRE_LAZY constexpr result<bool> more_items(scanner& s, const parse_options& opts, char close) noexcept {
     auto at_close = [&] { return close ? s.peek_is(close) : (s.at_end() || s.peek_is('\r') || s.peek_is('\n')); };
     if (at_close()) return false;
     const std::size_t sp_at = s.pos();
@@ -489,7 +490,7 @@ constexpr result<bool> more_items(scanner& s, const parse_options& opts, char cl
 
 /// Right after a list's "(": SP there is the same stray-SP quirk (lenient skips it);
 /// strict mode reports `expected` at the SP.
-constexpr result<void> skip_sp_after_open(scanner& s, const parse_options& opts, std::string_view expected) noexcept {
+MAILWIRE_LAZY constexpr result<void> skip_sp_after_open(scanner& s, const parse_options& opts, std::string_view expected) noexcept {
     if (!s.peek_is(' ')) return {};
     if (opts.strict()) return s.error(errc::strict_violation, expected);
     while (s.consume(' ')) {}
@@ -507,7 +508,7 @@ using mailwire::number64;
 using mailwire::nz_number;
 
 /// tag = 1*<any ASTRING-CHAR except "+">                  (RFC 9051 §9; same in RFC 3501)
-constexpr result<imap::tag> tag(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::tag> tag(scanner& s) noexcept {
     const auto t = s.take_while(chars::tag_char);
     if (t.empty()) return s.error(errc::invalid_syntax, "tag");
     return imap::tag{t};
@@ -515,7 +516,7 @@ constexpr result<imap::tag> tag(scanner& s) noexcept {
 
 /// atom = 1*ATOM-CHAR
 /// ATOM-CHAR = <any CHAR except atom-specials>               (RFC 9051 §9; same in RFC 3501)
-constexpr result<imap::atom> atom(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<imap::atom> atom(scanner& s) noexcept {
     const auto t = s.take_while(chars::atom_char);
     if (t.empty()) return s.error(errc::invalid_syntax, "atom");
     return imap::atom{t};
@@ -526,7 +527,7 @@ constexpr result<imap::atom> atom(scanner& s) noexcept {
 ///               UTF8-2 / UTF8-3 / UTF8-4                     (RFC 9051 §9)
 /// RFC 3501 has no UTF8-2/3/4; RFC 6855 §3 adds them as uQUOTED-CHAR. 8-bit bytes follow
 /// `syn.utf8` and the mode, as described at the top of this header.
-constexpr result<imap::quoted> quoted(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::quoted> quoted(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (!s.consume('"')) return s.error(errc::invalid_syntax, "quoted");
     const std::size_t start = s.pos();
     bool escaped = false;
@@ -567,7 +568,7 @@ constexpr result<imap::quoted> quoted(scanner& s, const parse_options& opts = {}
 /// opts.max_literal is limit_exceeded "max_literal" at the "{" (the "~" of literal8), as
 /// imap::framer reports it: every literal a parser reads comes through here, so the parsers
 /// hold max_literal with no framer in front, and say what the framer would.
-constexpr result<literal_header> literal_header(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<literal_header> literal_header(scanner& s, const parse_options& opts = {}) noexcept {
     imap::literal_header h;
     const std::size_t start = s.pos();
     if (s.consume('~')) h.binary = true;
@@ -590,7 +591,7 @@ constexpr result<literal_header> literal_header(scanner& s, const parse_options&
 /// The payload is already framed in the buffer: given "{5}\r\nhello" this returns a view
 /// of "hello". A shorter buffer is invalid_syntax at its end. The RFC 9051 §4.3 4096-octet
 /// ceiling of non-synchronizing literals without LITERAL+ is a session matter, not checked.
-constexpr result<imap::literal> literal(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::literal> literal(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.peek_is('{')) return s.error(errc::invalid_syntax, "literal");
     auto h = literal_header(s, opts);
     if (!h) return h.error();
@@ -598,7 +599,7 @@ constexpr result<imap::literal> literal(scanner& s, const parse_options& opts = 
 }
 
 /// literal8 = "~{" number64 ["+"] "}" CRLF *OCTET          (RFC 9051 §9, RFC 4466 §2.4)
-constexpr result<imap::literal> literal8(scanner& s, const parse_options& opts = {}) noexcept {
+MAILWIRE_LAZY constexpr result<imap::literal> literal8(scanner& s, const parse_options& opts = {}) noexcept {
     if (!s.peek_is('~')) return s.error(errc::invalid_syntax, "literal8");
     auto h = literal_header(s, opts);
     if (!h) return h.error();
@@ -606,7 +607,7 @@ constexpr result<imap::literal> literal8(scanner& s, const parse_options& opts =
 }
 
 /// string = quoted / literal                                          (RFC 9051 §9)
-constexpr result<string_value> string(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> string(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (s.peek_is('"')) {
         auto q = quoted(s, opts, syn);
         if (!q) return q.error();
@@ -622,7 +623,7 @@ constexpr result<string_value> string(scanner& s, const parse_options& opts = {}
 
 /// astring      = 1*ASTRING-CHAR / string
 /// ASTRING-CHAR = ATOM-CHAR / resp-specials                (RFC 9051 §9; same in RFC 3501)
-constexpr result<string_value> astring(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> astring(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (s.peek_is('"') || s.peek_is('{')) return string(s, opts, syn);
     const auto t = s.take_while(chars::astring_char);
     if (t.empty()) return s.error(errc::invalid_syntax, "astring");
@@ -631,7 +632,7 @@ constexpr result<string_value> astring(scanner& s, const parse_options& opts = {
 
 /// nil = "NIL"                                  (RFC 9051 §9; case-insensitive, note 1)
 /// Not followed by an ATOM-CHAR, so "NILS" is not NIL then "S".
-constexpr result<string_value> nil(scanner& s) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> nil(scanner& s) noexcept {
     const std::size_t start = s.pos();
     if (s.consume_ci("NIL") && !chars::atom_char(s.peek())) return string_value::nil();
     s.reset(start);
@@ -639,7 +640,7 @@ constexpr result<string_value> nil(scanner& s) noexcept {
 }
 
 /// nstring = string / nil                                             (RFC 9051 §9)
-constexpr result<string_value> nstring(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
+MAILWIRE_LAZY constexpr result<string_value> nstring(scanner& s, const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (s.peek_is('"') || s.peek_is('{')) return string(s, opts, syn);
     if (auto n = nil(s)) return n;
     return s.error(errc::invalid_syntax, "nstring");
