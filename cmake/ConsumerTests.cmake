@@ -13,6 +13,11 @@
 #                            $(pkg-config --cflags mailwire) ... $(pkg-config --libs fmt)
 #   consumer.add_subdirectory tests/consumers/add_subdirectory: add_subdirectory()
 #                            of this source tree; asserts MAILWIRE_BUILD_* default OFF
+#   consumer.compiled_add_subdirectory  tests/consumers/compiled: add_subdirectory() with
+#                            MAILWIRE_SEPARATE_COMPILATION=ON, linking mailwire::compiled
+#   consumer.compiled_find_package  this source built with MAILWIRE_SEPARATE_COMPILATION=ON
+#                            and installed to its own prefix; tests/consumers/compiled through
+#                            find_package, and through pkg-config (mailwire-compiled.pc)
 #
 # The consumers use the same compiler and generator as this build.
 function(mailwire_add_consumer_tests)
@@ -46,6 +51,23 @@ function(mailwire_add_consumer_tests)
   add_test(NAME consumer.add_subdirectory
     COMMAND "${CMAKE_COMMAND}" ${_common} -DMODE=add_subdirectory -P "${_driver}")
   set_tests_properties(consumer.add_subdirectory PROPERTIES
+    LABELS "consumer" TIMEOUT 900)
+
+  # mailwire::compiled (MAILWIRE_SEPARATE_COMPILATION=ON), vendored.
+  add_test(NAME consumer.compiled_add_subdirectory
+    COMMAND "${CMAKE_COMMAND}" ${_common} -DMODE=compiled_add_subdirectory -P "${_driver}")
+  set_tests_properties(consumer.compiled_add_subdirectory PROPERTIES
+    LABELS "consumer" TIMEOUT 900)
+  # ... and built, installed to a prefix of its own, found with find_package and with
+  # pkg-config (mailwire-compiled.pc) when pkg-config is there.
+  find_program(MAILWIRE_PKG_CONFIG NAMES pkg-config pkgconf)
+  set(_pc_arg "")
+  if(MAILWIRE_PKG_CONFIG)
+    set(_pc_arg "-DPKG_CONFIG=${MAILWIRE_PKG_CONFIG}")
+  endif()
+  add_test(NAME consumer.compiled_find_package
+    COMMAND "${CMAKE_COMMAND}" ${_common} -DMODE=compiled_find_package ${_pc_arg} -P "${_driver}")
+  set_tests_properties(consumer.compiled_find_package PROPERTIES
     LABELS "consumer" TIMEOUT 900)
 
   if(NOT MAILWIRE_INSTALL)

@@ -11,3 +11,19 @@
 #define MAILWIRE_LAZY template <class = void>
 /// The definition of a function declared MAILWIRE_LAZY earlier (the default is given once).
 #define MAILWIRE_LAZY_DEFINITION template <class>
+
+/// MAILWIRE_SEPARATE_COMPILATION (a compile definition that the CMake target
+/// mailwire::compiled gives its users): the entry points below are instantiated once, in the
+/// library source src/mailwire.cpp, and every other unit only declares them (`extern
+/// template`), so it neither instantiates nor optimizes the parsers and writers.
+/// MAILWIRE_ENTRY, before an entry point's definition: MAILWIRE_LAZY, `inline` in header-only
+/// mode only (an inline or constexpr function is instantiated where it is called even when
+/// declared extern). MAILWIRE_ENTRY_INLINE: that `inline` alone, for entry points that are
+/// templates already. MAILWIRE_EXTERN: `extern` in that mode, for the lists of instantiations
+/// each header keeps (MAILWIRE_..._INSTANTIATIONS).
+#if defined(MAILWIRE_SEPARATE_COMPILATION)
+#define MAILWIRE_ENTRY_INLINE
+#else
+#define MAILWIRE_ENTRY_INLINE inline
+#endif
+#define MAILWIRE_ENTRY template <class = void> MAILWIRE_ENTRY_INLINE

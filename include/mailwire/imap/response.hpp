@@ -1118,7 +1118,7 @@ MAILWIRE_LAZY inline result<response> untagged(scanner& s, parse_ctx& c) noexcep
 /// `syn.utf8`: the session is IMAP4rev2 or has ENABLEd UTF8=ACCEPT (quoted strings may
 /// hold UTF-8 in strict mode). Never throws; the only allocation is `storage` growing
 /// (std::vector; out of memory ends the program, as with -fno-exceptions).
-MAILWIRE_LAZY inline result<response> parse_response(std::string_view message, response_storage& storage,
+MAILWIRE_ENTRY result<response> parse_response(std::string_view message, response_storage& storage,
                                        const parse_options& given = {}, session_syntax syn = {}) noexcept {
     namespace d = detail::resp;
     // A server never sends "{n+}" (RFC 7888 §3): read as the server-to-client framer does.
@@ -1167,7 +1167,7 @@ MAILWIRE_LAZY inline result<response> parse_response(std::string_view message, r
 /// One message as buffered_framer::next() returned it, parsed as above. The framer looked
 /// for NUL while copying the bytes in: when it found none (event::nul_free), no literal is
 /// scanned for NUL a second time. An event other than a message is bad_state.
-MAILWIRE_LAZY inline result<response> parse_response(const buffered_framer::event& ev, response_storage& storage,
+MAILWIRE_ENTRY result<response> parse_response(const buffered_framer::event& ev, response_storage& storage,
                                        const parse_options& opts = {}, session_syntax syn = {}) noexcept {
     if (ev.status != frame_status::message) return fail(errc::bad_state, 0, "a framed message");
     parse_options checked = opts;
@@ -1530,24 +1530,49 @@ struct response_checker {
 /// Refuses a response that would not re-parse as itself (CR/LF in text, bad tags, NIL
 /// mailboxes, quirk-only forms, ...). Note: a generic or typed response whose keyword this
 /// parser types differently (e.g. a generic_data named "FLAGS") is refused only where noted.
-MAILWIRE_LAZY inline result<void> check_writable(const response& r) noexcept {
+MAILWIRE_ENTRY result<void> check_writable(const response& r) noexcept {
     return std::visit(detail::resp::response_checker{}, r.data);
 }
 
 } // namespace mailwire::imap
 
+namespace mailwire::imap::detail::resp {
+
+/// The formatter's body: "{}" the wire bytes (check_writable() first), "{:v}" a dump.
+template <class Out>
+MAILWIRE_ENTRY_INLINE Out format_response(const response& v, presentation pres, Out out) {
+    if (pres == presentation::verbose) {
+        std::string tmp;
+        write_response(std::back_inserter(tmp), v);
+        if (tmp.size() >= 2) tmp.resize(tmp.size() - 2);
+        out = fmt::format_to(out, "{} ", response_kind_name(v));
+        return write_display(out, std::string_view(tmp));
+    }
+    if (!check_writable(v)) refuse_unsafe_write("response that cannot be written");
+    return write_response(out, v);
+}
+
+} // namespace mailwire::imap::detail::resp
+
 template <>
 struct fmt::formatter<mailwire::imap::response> : mailwire::formatter_base {
     template <class FormatContext>
     auto format(const mailwire::imap::response& v, FormatContext& ctx) const -> decltype(ctx.out()) {
-        if (pres == mailwire::presentation::verbose) {
-            std::string tmp;
-            mailwire::imap::detail::resp::write_response(std::back_inserter(tmp), v);
-            if (tmp.size() >= 2) tmp.resize(tmp.size() - 2);
-            auto out = fmt::format_to(ctx.out(), "{} ", mailwire::imap::response_kind_name(v));
-            return mailwire::imap::detail::write_display(out, std::string_view(tmp));
-        }
-        if (!check_writable(v)) mailwire::refuse_unsafe_write("response that cannot be written");
-        return mailwire::imap::detail::resp::write_response(ctx.out(), v);
+        return mailwire::imap::detail::resp::format_response(v, pres, ctx.out());
     }
 };
+
+/// The entry points mailwire::compiled instantiates once (core/config.hpp).
+#define MAILWIRE_IMAP_RESPONSE_INSTANTIATIONS(EXTERN)                                                              \
+    namespace mailwire::imap {                                                                                     \
+    EXTERN template result<response> parse_response<>(std::string_view, response_storage&, const parse_options&, \
+                                                      session_syntax) noexcept;                                    \
+    EXTERN template result<response> parse_response<>(const buffered_framer::event&, response_storage&,          \
+                                                      const parse_options&, session_syntax) noexcept;              \
+    EXTERN template result<void> check_writable<>(const response&) noexcept;                                      \
+    EXTERN template fmt::format_context::iterator detail::resp::format_response(const response&, presentation,    \
+                                                                                fmt::format_context::iterator);    \
+    }
+#if defined(MAILWIRE_SEPARATE_COMPILATION)
+MAILWIRE_IMAP_RESPONSE_INSTANTIATIONS(extern)
+#endif

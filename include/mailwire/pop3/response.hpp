@@ -1313,7 +1313,7 @@ MAILWIRE_LAZY inline result<lang_entry> parse_lang_entry(std::string_view line, 
 /// its codes and offsets: the first line (response_line_limit), each line of a block
 /// (max_line; CAPA lines response_line_limit), a challenge (max_line), and a multi-line
 /// reply as a whole (max_message).
-MAILWIRE_LAZY inline result<response> parse_response(std::string_view message, expect kind, const parse_options& o = {}) noexcept {
+MAILWIRE_ENTRY result<response> parse_response(std::string_view message, expect kind, const parse_options& o = {}) noexcept {
     scanner s(message);
     const std::size_t limit = detail::response_line_limit(o);
 
@@ -1802,3 +1802,12 @@ MAILWIRE_POP3_LISTING_FORMATTER_(uid_listing_block)
 MAILWIRE_POP3_LISTING_FORMATTER_(capability_listing)
 MAILWIRE_POP3_LISTING_FORMATTER_(lang_listing)
 #undef MAILWIRE_POP3_LISTING_FORMATTER_
+
+/// The entry points mailwire::compiled instantiates once (core/config.hpp).
+#define MAILWIRE_POP3_RESPONSE_INSTANTIATIONS(EXTERN)                                                    \
+    namespace mailwire::pop3 {                                                                           \
+    EXTERN template result<response> parse_response<>(std::string_view, expect, const parse_options&) noexcept; \
+    }
+#if defined(MAILWIRE_SEPARATE_COMPILATION)
+MAILWIRE_POP3_RESPONSE_INSTANTIATIONS(extern)
+#endif

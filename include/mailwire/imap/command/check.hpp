@@ -602,7 +602,7 @@ constexpr result<void> check(const T&) noexcept { return {}; } // commands witho
 
 /// Accepts a command exactly when its wire bytes parse back (parse_command, in the mode
 /// its values came from) to an equal command; see the comment at the top of this file.
-MAILWIRE_LAZY inline result<void> check_writable(const command& c) noexcept {
+MAILWIRE_ENTRY result<void> check_writable(const command& c) noexcept {
     if (auto ok = check_writable(c.tag); !ok) return ok;
     return std::visit([](const auto& b) { return detail::cmdw::check(b); }, c.body);
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include <mailwire/core/config.hpp>
+#include <mailwire/core/alternative.hpp>
 #include <mailwire/core/base64.hpp>
 #include <mailwire/core/chars.hpp>
 #include <mailwire/core/error.hpp>
@@ -1304,53 +1305,53 @@ MAILWIRE_LAZY inline result<command_body> uid_command(context& c) {
         cmd::copy r;
         r.uid = true;
         if (auto ok = set_and_mailbox(c, r.set, r.mbox); !ok) return ok.error();
-        return command_body{r};
+        return mailwire::detail::alternative<command_body>(r);
     }
     if (chars::iequals(n, "MOVE")) {
         cmd::move r;
         r.uid = true;
         if (auto ok = set_and_mailbox(c, r.set, r.mbox); !ok) return ok.error();
-        return command_body{r};
+        return mailwire::detail::alternative<command_body>(r);
     }
     if (chars::iequals(n, "FETCH")) {
         auto r = fetch(c, true);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (chars::iequals(n, "SEARCH")) {
         auto r = search(c, true);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (chars::iequals(n, "STORE")) {
         auto r = store(c, true);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (chars::iequals(n, "EXPUNGE")) {
         if (auto ok = sp(c); !ok) return ok.error();
         auto set = sequence_set(c);
         if (!set) return set.error();
-        return command_body{cmd::uid_expunge{*set}};
+        return mailwire::detail::alternative<command_body>(cmd::uid_expunge{*set});
     }
     if (chars::iequals(n, "REPLACE")) {
         auto r = replace(c, true);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (chars::iequals(n, "SORT")) {
         auto r = sort(c, true);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (chars::iequals(n, "THREAD")) {
         auto r = thread(c, true);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     auto args = generic_args(c);
     if (!args) return args.error();
-    return command_body{cmd::generic{true, *name, *args}};
+    return mailwire::detail::alternative<command_body>(cmd::generic{true, *name, *args});
 }
 
 /// command-any / command-auth / command-nonauth / command-select, after "tag SP":
@@ -1361,22 +1362,22 @@ MAILWIRE_LAZY inline result<command_body> command_body_rule(context& c) {
     const std::string_view n = name->text;
     const auto is = [&](std::string_view kw) { return chars::iequals(n, kw); };
     // Commands without arguments.
-    if (is("CAPABILITY")) return command_body{cmd::capability{}};
-    if (is("NOOP")) return command_body{cmd::noop{}};
-    if (is("LOGOUT")) return command_body{cmd::logout{}};
-    if (is("STARTTLS")) return command_body{cmd::starttls{}};
-    if (is("NAMESPACE")) return command_body{cmd::namespace_{}};
-    if (is("IDLE")) return command_body{cmd::idle{}};
-    if (is("CHECK")) return command_body{cmd::check{}};
-    if (is("CLOSE")) return command_body{cmd::close{}};
-    if (is("UNSELECT")) return command_body{cmd::unselect{}};
-    if (is("EXPUNGE")) return command_body{cmd::expunge{}};
-    if (is("UNAUTHENTICATE")) return command_body{cmd::unauthenticate{}};
+    if (is("CAPABILITY")) return mailwire::detail::alternative<command_body>(cmd::capability{});
+    if (is("NOOP")) return mailwire::detail::alternative<command_body>(cmd::noop{});
+    if (is("LOGOUT")) return mailwire::detail::alternative<command_body>(cmd::logout{});
+    if (is("STARTTLS")) return mailwire::detail::alternative<command_body>(cmd::starttls{});
+    if (is("NAMESPACE")) return mailwire::detail::alternative<command_body>(cmd::namespace_{});
+    if (is("IDLE")) return mailwire::detail::alternative<command_body>(cmd::idle{});
+    if (is("CHECK")) return mailwire::detail::alternative<command_body>(cmd::check{});
+    if (is("CLOSE")) return mailwire::detail::alternative<command_body>(cmd::close{});
+    if (is("UNSELECT")) return mailwire::detail::alternative<command_body>(cmd::unselect{});
+    if (is("EXPUNGE")) return mailwire::detail::alternative<command_body>(cmd::expunge{});
+    if (is("UNAUTHENTICATE")) return mailwire::detail::alternative<command_body>(cmd::unauthenticate{});
     // Commands with arguments.
     if (is("AUTHENTICATE")) {
         auto r = authenticate(c);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("LOGIN")) {
         cmd::login r;
@@ -1388,7 +1389,7 @@ MAILWIRE_LAZY inline result<command_body> command_body_rule(context& c) {
         if (!p) return p.error();
         r.userid = *u;
         r.password = *p;
-        return command_body{r};
+        return mailwire::detail::alternative<command_body>(r);
     }
     if (is("ENABLE")) {
         detail::list_builder<imap::atom> caps(c.st, c.opts);
@@ -1399,33 +1400,33 @@ MAILWIRE_LAZY inline result<command_body> command_body_rule(context& c) {
             if (!a) return a.error();
             if (auto ok = caps.push(*a, c.s); !ok) return ok.error();
         } while (c.s.peek_is(' '));
-        return command_body{cmd::enable{caps.commit()}};
+        return mailwire::detail::alternative<command_body>(cmd::enable{caps.commit()});
     }
     if (is("SELECT") || is("EXAMINE")) {
         auto mb = sp_mailbox(c);
         if (!mb) return mb.error();
         auto p = select_params(c);
         if (!p) return p.error();
-        if (is("SELECT")) return command_body{cmd::select{*mb, *p}};
-        return command_body{cmd::examine{*mb, *p}};
+        if (is("SELECT")) return mailwire::detail::alternative<command_body>(cmd::select{*mb, *p});
+        return mailwire::detail::alternative<command_body>(cmd::examine{*mb, *p});
     }
     if (is("CREATE")) {
         auto mb = sp_mailbox(c);
         if (!mb) return mb.error();
         auto p = create_params(c);
         if (!p) return p.error();
-        return command_body{cmd::create{*mb, *p}};
+        return mailwire::detail::alternative<command_body>(cmd::create{*mb, *p});
     }
     if (is("DELETE") || is("SUBSCRIBE") || is("UNSUBSCRIBE") || is("GETQUOTAROOT") || is("GETACL") ||
         is("MYRIGHTS")) {
         auto mb = sp_mailbox(c);
         if (!mb) return mb.error();
-        if (is("DELETE")) return command_body{cmd::delete_{*mb}};
-        if (is("SUBSCRIBE")) return command_body{cmd::subscribe{*mb}};
-        if (is("UNSUBSCRIBE")) return command_body{cmd::unsubscribe{*mb}};
-        if (is("GETQUOTAROOT")) return command_body{cmd::getquotaroot{*mb}};
-        if (is("GETACL")) return command_body{cmd::getacl{*mb}};
-        return command_body{cmd::myrights{*mb}};
+        if (is("DELETE")) return mailwire::detail::alternative<command_body>(cmd::delete_{*mb});
+        if (is("SUBSCRIBE")) return mailwire::detail::alternative<command_body>(cmd::subscribe{*mb});
+        if (is("UNSUBSCRIBE")) return mailwire::detail::alternative<command_body>(cmd::unsubscribe{*mb});
+        if (is("GETQUOTAROOT")) return mailwire::detail::alternative<command_body>(cmd::getquotaroot{*mb});
+        if (is("GETACL")) return mailwire::detail::alternative<command_body>(cmd::getacl{*mb});
+        return mailwire::detail::alternative<command_body>(cmd::myrights{*mb});
     }
     if (is("RENAME")) {
         auto from = sp_mailbox(c);
@@ -1434,12 +1435,12 @@ MAILWIRE_LAZY inline result<command_body> command_body_rule(context& c) {
         if (!to) return to.error();
         auto p = rename_params(c);
         if (!p) return p.error();
-        return command_body{cmd::rename{*from, *to, *p}};
+        return mailwire::detail::alternative<command_body>(cmd::rename{*from, *to, *p});
     }
     if (is("LIST")) {
         auto r = list(c);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("LSUB")) {
         auto ref = sp_mailbox(c);
@@ -1447,7 +1448,7 @@ MAILWIRE_LAZY inline result<command_body> command_body_rule(context& c) {
         if (auto ok = sp(c); !ok) return ok.error();
         auto p = list_mailbox(c);
         if (!p) return p.error();
-        return command_body{cmd::lsub{*ref, *p}};
+        return mailwire::detail::alternative<command_body>(cmd::lsub{*ref, *p});
     }
     if (is("STATUS")) {
         auto mb = sp_mailbox(c);
@@ -1455,61 +1456,61 @@ MAILWIRE_LAZY inline result<command_body> command_body_rule(context& c) {
         if (auto ok = sp(c); !ok) return ok.error();
         auto items = status_att_list(c);
         if (!items) return items.error();
-        return command_body{cmd::status{*mb, *items}};
+        return mailwire::detail::alternative<command_body>(cmd::status{*mb, *items});
     }
     if (is("APPEND")) {
         auto r = append(c);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("UID")) return uid_command(c);
     if (is("COPY") || is("MOVE")) {
         imap::sequence_set set;
         imap::mailbox mb;
         if (auto ok = set_and_mailbox(c, set, mb); !ok) return ok.error();
-        if (is("COPY")) return command_body{cmd::copy{false, set, mb}};
-        return command_body{cmd::move{false, set, mb}};
+        if (is("COPY")) return mailwire::detail::alternative<command_body>(cmd::copy{false, set, mb});
+        return mailwire::detail::alternative<command_body>(cmd::move{false, set, mb});
     }
     if (is("FETCH")) {
         auto r = fetch(c, false);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("SEARCH")) {
         auto r = search(c, false);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("STORE")) {
         auto r = store(c, false);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("SORT")) {
         auto r = sort(c, false);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("THREAD")) {
         auto r = thread(c, false);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("ID")) {
         auto r = id(c);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("GETQUOTA")) {
         if (auto ok = sp(c); !ok) return ok.error();
         auto root = astring(c);
         if (!root) return root.error();
-        return command_body{cmd::getquota{*root}};
+        return mailwire::detail::alternative<command_body>(cmd::getquota{*root});
     }
     if (is("SETQUOTA")) {
         auto r = setquota(c);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("SETACL") || is("DELETEACL") || is("LISTRIGHTS")) {
         auto mb = sp_mailbox(c);
@@ -1517,37 +1518,37 @@ MAILWIRE_LAZY inline result<command_body> command_body_rule(context& c) {
         if (auto ok = sp(c); !ok) return ok.error();
         auto ident = astring(c);
         if (!ident) return ident.error();
-        if (is("DELETEACL")) return command_body{cmd::deleteacl{*mb, *ident}};
-        if (is("LISTRIGHTS")) return command_body{cmd::listrights{*mb, *ident}};
+        if (is("DELETEACL")) return mailwire::detail::alternative<command_body>(cmd::deleteacl{*mb, *ident});
+        if (is("LISTRIGHTS")) return mailwire::detail::alternative<command_body>(cmd::listrights{*mb, *ident});
         if (auto ok = sp(c); !ok) return ok.error();
         auto rights = astring(c);
         if (!rights) return rights.error();
-        return command_body{cmd::setacl{*mb, *ident, *rights}};
+        return mailwire::detail::alternative<command_body>(cmd::setacl{*mb, *ident, *rights});
     }
     if (is("GETMETADATA")) {
         auto r = getmetadata(c);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("SETMETADATA")) {
         auto r = setmetadata(c);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     if (is("COMPRESS")) {
         if (auto ok = sp(c); !ok) return ok.error();
         auto alg = atom(c, "algorithm");
         if (!alg) return alg.error();
-        return command_body{cmd::compress{*alg}};
+        return mailwire::detail::alternative<command_body>(cmd::compress{*alg});
     }
     if (is("REPLACE")) {
         auto r = replace(c, false);
         if (!r) return r.error();
-        return command_body{*r};
+        return mailwire::detail::alternative<command_body>(*r);
     }
     auto args = generic_args(c);
     if (!args) return args.error();
-    return command_body{cmd::generic{false, *name, *args}};
+    return mailwire::detail::alternative<command_body>(cmd::generic{false, *name, *args});
 }
 
 /// command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF
@@ -1569,7 +1570,7 @@ MAILWIRE_LAZY inline result<command> command_rule(context& c) {
 /// cleared first; see types.hpp for the lifetime of the views. Errors carry an offset into
 /// `message`. `syn` says whether the session has enabled UTF-8 quoted strings (RFC 6855 /
 /// IMAP4rev2).
-MAILWIRE_LAZY inline result<command> parse_command(std::string_view message, command_storage& storage,
+MAILWIRE_ENTRY result<command> parse_command(std::string_view message, command_storage& storage,
                                      const parse_options& opts = {}, session_syntax syn = {}) {
     storage.clear();
     // The framer's limits hold here too, whoever framed the bytes.
@@ -1582,7 +1583,7 @@ MAILWIRE_LAZY inline result<command> parse_command(std::string_view message, com
 /// One message as buffered_framer::next() returned it, parsed as above. The framer looked
 /// for NUL while copying the bytes in: when it found none (event::nul_free), no literal is
 /// scanned for NUL a second time. An event other than a message is bad_state.
-MAILWIRE_LAZY inline result<command> parse_command(const buffered_framer::event& ev, command_storage& storage,
+MAILWIRE_ENTRY result<command> parse_command(const buffered_framer::event& ev, command_storage& storage,
                                      const parse_options& opts = {}, session_syntax syn = {}) {
     if (ev.status != frame_status::message) return fail(errc::bad_state, 0, "a framed message");
     parse_options checked = opts;

@@ -833,23 +833,48 @@ result<void> write_command(const command& c, Sink&& sink, write_options opts = {
 /// "{}": the command's wire bytes, literals inline (check_writable() first: an unsafe
 /// command is refused through fmt, never written). "{:v}": one readable line, e.g.
 /// `LOGIN tag="a001" userid=atom "SMITH" password=<redacted, 6 octets>`.
+namespace mailwire::imap::detail::cmdw {
+
+/// The formatter's body: "{}" the wire bytes, literals inline (check_writable() first),
+/// "{:v}" a dump.
+template <class Out>
+MAILWIRE_ENTRY_INLINE Out format_command(const command& c, presentation pres, Out out) {
+    if (pres == presentation::verbose) {
+        verbose_writer<Out> v{out};
+        if (const auto* g = std::get_if<cmd::generic>(&c.body); g && g->uid) v.put("UID ");
+        v.put(command_name(c));
+        v.put(" tag=");
+        v.out = write_display(v.out, c.tag.text);
+        std::visit([&](const auto& b) { dump(v, b); }, c.body);
+        return v.out;
+    }
+    if (!check_writable(c)) refuse_unsafe_write("mailwire: unsafe IMAP command (see check_writable)");
+    inline_writer<Out> w{out};
+    write_command(w, c);
+    return w.out;
+}
+
+} // namespace mailwire::imap::detail::cmdw
+
 template <>
 struct fmt::formatter<mailwire::imap::command> : mailwire::formatter_base {
     template <class FormatContext>
     auto format(const mailwire::imap::command& c, FormatContext& ctx) const -> decltype(ctx.out()) {
-        namespace w = mailwire::imap::detail::cmdw;
-        if (pres == mailwire::presentation::verbose) {
-            w::verbose_writer<decltype(ctx.out())> v{ctx.out()};
-            if (const auto* g = std::get_if<mailwire::imap::cmd::generic>(&c.body); g && g->uid) v.put("UID ");
-            v.put(mailwire::imap::command_name(c));
-            v.put(" tag=");
-            v.out = mailwire::imap::detail::write_display(v.out, c.tag.text);
-            std::visit([&](const auto& b) { w::dump(v, b); }, c.body);
-            return v.out;
-        }
-        if (!check_writable(c)) mailwire::refuse_unsafe_write("mailwire: unsafe IMAP command (see check_writable)");
-        w::inline_writer<decltype(ctx.out())> out{ctx.out()};
-        w::write_command(out, c);
-        return out.out;
+        return mailwire::imap::detail::cmdw::format_command(c, pres, ctx.out());
     }
 };
+
+/// The entry points mailwire::compiled instantiates once (core/config.hpp).
+#define MAILWIRE_IMAP_COMMAND_INSTANTIATIONS(EXTERN)                                                               \
+    namespace mailwire::imap {                                                                                     \
+    EXTERN template result<command> parse_command<>(std::string_view, command_storage&, const parse_options&,     \
+                                                    session_syntax);                                               \
+    EXTERN template result<command> parse_command<>(const buffered_framer::event&, command_storage&,              \
+                                                    const parse_options&, session_syntax);                         \
+    EXTERN template result<void> check_writable<>(const command&) noexcept;                                       \
+    EXTERN template fmt::format_context::iterator detail::cmdw::format_command(const command&, presentation,      \
+                                                                               fmt::format_context::iterator);     \
+    }
+#if defined(MAILWIRE_SEPARATE_COMPILATION)
+MAILWIRE_IMAP_COMMAND_INSTANTIATIONS(extern)
+#endif
