@@ -2,6 +2,8 @@
 
     conan create . --build=missing -s compiler.cppstd=20
         # package + run test_package/ (C++20: Conan's detected g++ 12 profile says gnu17)
+    conan create . --build=missing -s compiler.cppstd=20 -o "mailwire/*:compiled=True"
+        # also the library mailwire::compiled (MAILWIRE_SEPARATE_COMPILATION)
     conan install . --build=missing -s compiler.cppstd=20 -c tools.build:skip_test=False
         # dev: fmt + Catch2 for a local build of mailwire's own tests
 
@@ -28,7 +30,11 @@ class MailwireConan(ConanFile):
     topics = ("pop3", "imap", "email", "parser", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
-    exports_sources = ("CMakeLists.txt", "cmake/*", "include/*", "LICENSE")
+    # compiled=True: also the library mailwire::compiled (MAILWIRE_SEPARATE_COMPILATION): the
+    # entry points compiled once, so the units that link it compile none of the parsers.
+    options = {"compiled": [True, False]}
+    default_options = {"compiled": False}
+    exports_sources = ("CMakeLists.txt", "cmake/*", "include/*", "src/*", "LICENSE")
     no_copy_source = True
 
     def set_version(self):
@@ -55,6 +61,10 @@ class MailwireConan(ConanFile):
         if not self.conf.get("tools.build:skip_test", default=True, check_type=bool):
             self.test_requires("catch2/[>=3 <4]")
 
+    def configure(self):
+        if self.options.compiled:
+            self.package_type = "static-library"
+
     def validate(self):
         if self.settings.get_safe("compiler.cppstd"):
             check_min_cppstd(self, 20)
@@ -71,7 +81,10 @@ class MailwireConan(ConanFile):
             "MAILWIRE_BUILD_BENCHMARKS": "OFF",
             "MAILWIRE_BUILD_FUZZERS": "OFF",
             "MAILWIRE_INSTALL": "ON",
+            "MAILWIRE_SEPARATE_COMPILATION": "ON" if self.options.compiled else "OFF",
         })
+        if self.options.compiled:
+            cmake.build()
         # Header-only: nothing to compile; the install step does the work.
 
     def package(self):
@@ -81,13 +94,32 @@ class MailwireConan(ConanFile):
         # CMakeDeps and PkgConfigDeps generate the config and .pc files for Conan
         # consumers; share/ held nothing else.
         rmdir(self, os.path.join(self.package_folder, "share"))
+        rmdir(self, os.path.join(self.package_folder, "lib", "cmake"))
+        rmdir(self, os.path.join(self.package_folder, "lib", "pkgconfig"))
 
     def package_id(self):
-        self.info.clear()
+        if not self.info.options.compiled:
+            self.info.clear()
 
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "mailwire")
-        self.cpp_info.set_property("cmake_target_name", "mailwire::mailwire")
-        self.cpp_info.set_property("pkg_config_name", "mailwire")
-        self.cpp_info.bindirs = []
-        self.cpp_info.libdirs = []
+        if not self.options.compiled:
+            self.cpp_info.set_property("cmake_target_name", "mailwire::mailwire")
+            self.cpp_info.set_property("pkg_config_name", "mailwire")
+            self.cpp_info.bindirs = []
+            self.cpp_info.libdirs = []
+            return
+        # The headers as mailwire::mailwire, and the library as mailwire::compiled.
+        headers = self.cpp_info.components["headers"]
+        headers.set_property("cmake_target_name", "mailwire::mailwire")
+        headers.set_property("pkg_config_name", "mailwire")
+        headers.requires = ["fmt::fmt"]
+        headers.bindirs = []
+        headers.libdirs = []
+        compiled = self.cpp_info.components["compiled"]
+        compiled.set_property("cmake_target_name", "mailwire::compiled")
+        compiled.set_property("pkg_config_name", "mailwire-compiled")
+        compiled.libs = ["mailwire"]
+        compiled.defines = ["MAILWIRE_SEPARATE_COMPILATION"]
+        compiled.requires = ["headers"]
+        compiled.bindirs = []

@@ -18,7 +18,8 @@ class MailwireTestPackageConan(ConanFile):
 
     def build(self):
         cmake = CMake(self)
-        cmake.configure()
+        compiled = bool(self.dependencies[self.tested_reference_str.split("/")[0]].options.compiled)
+        cmake.configure(variables={"MAILWIRE_TEST_COMPILED": "ON" if compiled else "OFF"})
         cmake.build()
 
     def test(self):

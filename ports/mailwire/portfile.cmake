@@ -8,7 +8,11 @@
 # --no-binarycaching (or VCPKG_BINARY_SOURCES=clear): vcpkg's package ABI hash covers this
 # port's files, not the checkout's headers, so after a header edit a cached package with the
 # old headers would be restored.
-set(VCPKG_BUILD_TYPE release) # header-only: one configuration is enough
+# Feature "compiled": also the library mailwire::compiled (MAILWIRE_SEPARATE_COMPILATION).
+# Without it the package is header-only, and one configuration is enough.
+if(NOT "compiled" IN_LIST FEATURES)
+  set(VCPKG_BUILD_TYPE release)
+endif()
 
 get_filename_component(_mailwire_checkout "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
 if(DEFINED ENV{MAILWIRE_SOURCE_DIR} AND NOT "$ENV{MAILWIRE_SOURCE_DIR}" STREQUAL "")
@@ -25,9 +29,13 @@ else()
                       "from a mailwire checkout (<checkout>/ports), or set MAILWIRE_SOURCE_DIR")
 endif()
 
+vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
+  FEATURES compiled MAILWIRE_SEPARATE_COMPILATION)
+
 vcpkg_cmake_configure(
   SOURCE_PATH "${SOURCE_PATH}"
   OPTIONS
+    ${FEATURE_OPTIONS}
     -DMAILWIRE_BUILD_TESTS=OFF
     -DMAILWIRE_BUILD_EXAMPLES=OFF
     -DMAILWIRE_BUILD_BENCHMARKS=OFF
@@ -36,11 +44,16 @@ vcpkg_cmake_configure(
 )
 vcpkg_cmake_install()
 
-# mailwire installs its config to share/cmake/mailwire; vcpkg wants share/mailwire.
-vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/mailwire)
+# mailwire installs its config to share/cmake/mailwire (lib/cmake/mailwire with the compiled
+# library); vcpkg wants share/mailwire.
+if("compiled" IN_LIST FEATURES)
+  vcpkg_cmake_config_fixup(CONFIG_PATH lib/cmake/mailwire)
+  file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/debug/include" "${CURRENT_PACKAGES_DIR}/debug/share")
+else()
+  vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/mailwire)
+  file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/debug")
+endif()
 vcpkg_fixup_pkgconfig()
-
-file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/debug")
 
 file(INSTALL "${CMAKE_CURRENT_LIST_DIR}/usage" DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")
 vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")
