@@ -185,6 +185,7 @@ elseif(MODE STREQUAL "compiled_find_package")
   message(STATUS "installed: ${_libs}")
 
   set_prefix_path_env("${_prefix}")
+  set(WORK_DIR "${WORK_DIR}/compiled-find-package")  # apart from the add_subdirectory test's
   cmake_consumer(compiled)
 
   # pkg-config, when there is one (the mode is run with PKG_CONFIG set when found).
@@ -219,6 +220,7 @@ elseif(MODE STREQUAL "compiled_find_package")
 
 elseif(MODE STREQUAL "compiled_add_subdirectory")
   set_prefix_path_env(${EXTRA_PREFIX_PATH})
+  set(WORK_DIR "${WORK_DIR}/compiled-add-subdirectory")  # apart from the find_package test's
   cmake_consumer(compiled "-DMAILWIRE_SOURCE_DIR=${SOURCE_DIR}")
 
 else()

@@ -437,7 +437,7 @@ TEST_CASE("copy_find_nul: every variant copies all bytes and finds the first NUL
     std::vector<std::pair<const char*, variant>> variants{{"portable", d::copy_find_nul_portable},
                                                           {"chosen", d::copy_find_nul}};
 #if defined(__SSE2__)
-    variants.emplace_back("sse2", d::copy_find_nul_sse2);
+    variants.emplace_back("sse2", static_cast<variant>(d::copy_find_nul_sse2));
 #endif
 #if MAILWIRE_FRAMER_AVX2_DISPATCH
     if (d::cpu_has_avx2()) variants.emplace_back("avx2", d::copy_find_nul_avx2);

@@ -7,7 +7,7 @@
 /// unit that calls it. Calls look the same (`parse_response(bytes, storage)`); taking the
 /// address needs the target type or `<>`. This is what keeps a unit that includes mailwire
 /// cheap to compile (docs/ARCHITECTURE.md, "Header cost"); MAILWIRE_SEPARATE_COMPILATION
-/// additionally declares the entry points' instantiations extern (core/compiled.hpp).
+/// additionally declares the entry points' instantiations extern (below).
 #define MAILWIRE_LAZY template <class = void>
 /// The definition of a function declared MAILWIRE_LAZY earlier (the default is given once).
 #define MAILWIRE_LAZY_DEFINITION template <class>
@@ -19,8 +19,9 @@
 /// MAILWIRE_ENTRY, before an entry point's definition: MAILWIRE_LAZY, `inline` in header-only
 /// mode only (an inline or constexpr function is instantiated where it is called even when
 /// declared extern). MAILWIRE_ENTRY_INLINE: that `inline` alone, for entry points that are
-/// templates already. MAILWIRE_EXTERN: `extern` in that mode, for the lists of instantiations
-/// each header keeps (MAILWIRE_..._INSTANTIATIONS).
+/// templates already. Each header that has entry points keeps their instantiations in one
+/// list macro (MAILWIRE_IMAP_RESPONSE_INSTANTIATIONS(EXTERN) and its siblings), expanded with
+/// `extern` there in that mode and without it in src/mailwire.cpp.
 #if defined(MAILWIRE_SEPARATE_COMPILATION)
 #define MAILWIRE_ENTRY_INLINE
 #else
