@@ -15,25 +15,30 @@ function(run)
   endif()
 endfunction()
 
+# The arguments of a configure of source dir src into bin with this build's compiler,
+# generator, configuration and fmt, then any extra ones; into out_var.
+function(configure_args out_var src bin)
+  set(_a -S "${src}" -B "${bin}" -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CXX}")
+  if(MAKE_PROGRAM)
+    list(APPEND _a "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+  endif()
+  if(CONFIG)
+    list(APPEND _a "-DCMAKE_BUILD_TYPE=${CONFIG}")
+  endif()
+  if(fmt_DIR)
+    list(APPEND _a "-Dfmt_DIR=${fmt_DIR}")
+  endif()
+  list(APPEND _a ${ARGN})
+  set(${out_var} "${_a}" PARENT_SCOPE)
+endfunction()
+
 # Configure, build and run one of the CMake consumer projects.
 function(cmake_consumer name)
   set(_src "${SOURCE_DIR}/tests/consumers/${name}")
   set(_bin "${WORK_DIR}/${name}")
   file(REMOVE_RECURSE "${_bin}")  # always a fresh configure
 
-  set(_args -S "${_src}" -B "${_bin}" -G "${GENERATOR}"
-    "-DCMAKE_CXX_COMPILER=${CXX}"
-    "-DMAILWIRE_EXPECTED_VERSION=${EXPECTED_VERSION}")
-  if(MAKE_PROGRAM)
-    list(APPEND _args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-  endif()
-  if(CONFIG)
-    list(APPEND _args "-DCMAKE_BUILD_TYPE=${CONFIG}")
-  endif()
-  if(fmt_DIR)
-    list(APPEND _args "-Dfmt_DIR=${fmt_DIR}")
-  endif()
-  list(APPEND _args ${ARGN})
+  configure_args(_args "${_src}" "${_bin}" "-DMAILWIRE_EXPECTED_VERSION=${EXPECTED_VERSION}" ${ARGN})
 
   run("${CMAKE_COMMAND}" ${_args})
   if(CONFIG)
@@ -157,18 +162,9 @@ elseif(MODE STREQUAL "compiled_find_package")
   set(_build "${WORK_DIR}/compiled-build")
   set(_prefix "${WORK_DIR}/compiled-prefix")
   file(REMOVE_RECURSE "${_build}" "${_prefix}")
-  set(_args -S "${SOURCE_DIR}" -B "${_build}" -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CXX}"
+  configure_args(_args "${SOURCE_DIR}" "${_build}"
     -DMAILWIRE_SEPARATE_COMPILATION=ON -DMAILWIRE_INSTALL=ON -DMAILWIRE_BUILD_TESTS=OFF
     -DMAILWIRE_BUILD_EXAMPLES=OFF -DMAILWIRE_BUILD_BENCHMARKS=OFF -DMAILWIRE_BUILD_FUZZERS=OFF)
-  if(MAKE_PROGRAM)
-    list(APPEND _args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-  endif()
-  if(CONFIG)
-    list(APPEND _args "-DCMAKE_BUILD_TYPE=${CONFIG}")
-  endif()
-  if(fmt_DIR)
-    list(APPEND _args "-Dfmt_DIR=${fmt_DIR}")
-  endif()
   set_prefix_path_env(${EXTRA_PREFIX_PATH})
   run("${CMAKE_COMMAND}" ${_args})
   run("${CMAKE_COMMAND}" --build "${_build}")
